@@ -1,0 +1,51 @@
+# ONEbuh portal. `make run` and `make test` set up everything they need on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test bench sysdeps services lint format messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+sysdeps:
+	@scripts/ensure_sysdeps.sh
+
+services:
+	@scripts/ensure_services.sh
+
+## make run: the whole portal with demo data (SQLite + file-system broker unless DATABASE_URL/REDIS_URL are set)
+run: $(STAMP) sysdeps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+## make test: lint, migrations check, compose schema, the whole suite on PostgreSQL + Redis
+test: $(STAMP) sysdeps services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=onebuh.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(VENV)/bin/pytest
+
+## make bench: the benchmarks in bench/ on synthetic data (not part of make test)
+bench: $(STAMP) sysdeps services
+	$(PY) bench/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+## make messages: refresh and compile every app's Russian catalogue
+messages: $(STAMP)
+	scripts/messages.sh
+
+clean:
+	rm -rf $(VENV) var staticfiles

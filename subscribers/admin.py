@@ -1,0 +1,136 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+
+from .models import (
+    AuditEntry,
+    Invitation,
+    Membership,
+    PartnerFirm,
+    Subscriber,
+    SubscriberStateChange,
+    TermsAcceptance,
+    TermsVersion,
+    User,
+)
+from .services import terms_publish
+
+admin.site.site_header = _("ONEbuh administration")
+admin.site.site_title = _("ONEbuh")
+admin.site.index_title = _("Operator's workplace")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "full_name", "is_staff", "partner_firm", "is_active", "last_login")
+    list_filter = ("is_staff", "is_active", "groups", "partner_firm")
+    search_fields = ("email", "full_name")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "partner_firm")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(PartnerFirm)
+class PartnerFirmAdmin(admin.ModelAdmin):
+    list_display = ("name", "bin", "email", "is_active")
+    search_fields = ("name", "bin")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+
+class StateChangeInline(ReadOnlyInline):
+    model = SubscriberStateChange
+    fields = ("at", "event", "from_status", "to_status", "cause", "actor")
+    ordering = ("-at",)
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "legal_form",
+        "tax_number",
+        "status",
+        "responsible_email",
+        "created_at",
+    )
+    list_filter = ("legal_form", "status", "suspension_reason")
+    search_fields = ("name", "person_full_name", "iin", "bin", "responsible_email")
+    readonly_fields = ("status", "suspension_reason", "status_changed_at", "created_at")
+    inlines = [MembershipInline, StateChangeInline]
+    list_select_related = True
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("email", "subscriber", "role", "created_at", "accepted_at", "revoked_at")
+    search_fields = ("email",)
+    list_select_related = ("subscriber",)
+
+
+@admin.register(SubscriberStateChange)
+class SubscriberStateChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "subscriber", "event", "from_status", "to_status", "cause", "actor")
+    list_filter = ("event", "to_status")
+    search_fields = ("subscriber__name", "subscriber__person_full_name", "cause")
+    date_hierarchy = "at"
+    list_select_related = ("subscriber", "actor")
+
+
+@admin.register(TermsVersion)
+class TermsVersionAdmin(admin.ModelAdmin):
+    list_display = ("title", "version_date", "published_at")
+    fields = ("version_date", "title", "text")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # A published version is never rewritten: publish a new one.
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        published = terms_publish(
+            version_date=obj.version_date, title=obj.title, text=obj.text, actor=request.user
+        )
+        obj.pk = published.pk
+        obj.published_at = published.published_at
+
+
+@admin.register(TermsAcceptance)
+class TermsAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "terms", "first_acted_at", "path", "banner_dismissed_at")
+    list_filter = ("terms",)
+    search_fields = ("user__email",)
+    list_select_related = ("user", "terms")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "at",
+        "subscriber",
+        "actor",
+        "actor_is_staff",
+        "action",
+        "target_repr",
+        "reason",
+    )
+    list_filter = ("action", "actor_is_staff")
+    search_fields = ("action", "target_repr", "reason", "actor__email")
+    date_hierarchy = "at"
+    list_select_related = ("subscriber", "actor")

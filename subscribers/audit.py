@@ -1,0 +1,35 @@
+"""The one way to write the audit trail. Every app's services call `audit_record`."""
+
+from django.db import models
+
+from .models import AuditEntry, Subscriber
+
+
+def audit_record(
+    *,
+    action: str,
+    subscriber: Subscriber | None = None,
+    actor=None,
+    target: models.Model | None = None,
+    reason: str = "",
+    data: dict | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Record who did what to which subscriber and why. Call inside the write's transaction."""
+    is_real_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        subscriber=subscriber,
+        actor=actor if is_real_user else None,
+        actor_is_staff=bool(is_real_user and actor.is_staff),
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        reason=reason,
+        data=data or {},
+        ip=ip,
+    )
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None

@@ -1,0 +1,6 @@
+def panel(request):
+    membership = getattr(request, "membership", None)
+    return {
+        "membership": membership if membership else None,
+        "terms_banner": getattr(request, "terms_banner", None),
+    }

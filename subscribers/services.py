@@ -1,0 +1,285 @@
+"""Writes on subscribers, members, invitations and terms. Views, admin and tasks call these."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onebuh.emails import send_templated_email
+
+from .audit import audit_record
+from .models import (
+    Invitation,
+    LegalForm,
+    MemberRole,
+    Membership,
+    Subscriber,
+    SubscriberStateChange,
+    SubscriberStatus,
+    TermsAcceptance,
+    TermsVersion,
+    User,
+)
+
+INVITATION_LIFETIME = timedelta(days=7)
+SUBSCRIBER_DATA_FIELDS = (
+    "legal_form",
+    "name",
+    "iin",
+    "bin",
+    "main_activity",
+    "person_full_name",
+    "address",
+    "responsible_full_name",
+    "responsible_email",
+    "responsible_phone",
+)
+
+
+@transaction.atomic
+def subscriber_register(*, owner: User, data: dict, ip: str | None = None) -> Subscriber:
+    """Create a subscriber from validated registration data and make `owner` its owner (2.2)."""
+    values = {field: data.get(field, "") for field in SUBSCRIBER_DATA_FIELDS}
+    if values["legal_form"] == LegalForm.INDIVIDUAL:
+        values["name"] = ""
+    subscriber = Subscriber(**values)
+    subscriber.full_clean()
+    subscriber.save()
+    Membership.objects.create(subscriber=subscriber, user=owner, role=MemberRole.OWNER)
+    SubscriberStateChange.objects.create(
+        subscriber=subscriber,
+        event=SubscriberStateChange.Event.REGISTERED,
+        from_status=SubscriberStatus.ACTIVE,
+        to_status=SubscriberStatus.ACTIVE,
+        cause=_("Registered in the control panel"),
+        actor=owner,
+    )
+    audit_record(
+        action="subscriber.register", subscriber=subscriber, actor=owner, target=subscriber, ip=ip
+    )
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_update_details(*, subscriber: Subscriber, data: dict, actor: User) -> Subscriber:
+    """Change the registration data (2.2 requires it to stay current); the legal form is fixed."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    changed = {}
+    for field in SUBSCRIBER_DATA_FIELDS:
+        if field == "legal_form" or field not in data:
+            continue
+        if getattr(subscriber, field) != data[field]:
+            changed[field] = [getattr(subscriber, field), data[field]]
+            setattr(subscriber, field, data[field])
+    if changed:
+        subscriber.full_clean()
+        subscriber.save(update_fields=list(changed))
+        audit_record(
+            action="subscriber.update",
+            subscriber=subscriber,
+            actor=actor,
+            target=subscriber,
+            data={"changed": changed},
+        )
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_change_state(
+    *,
+    subscriber: Subscriber,
+    to_status: str,
+    event: str,
+    cause: str,
+    actor: User | None = None,
+    suspension_reason: str = "",
+) -> Subscriber:
+    """Move one subscriber to a new state and record the change with its time and cause.
+
+    The row is locked so that two writers (a payment and the purge, say) see each other's result.
+    """
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    now = timezone.now()
+    from_status = subscriber.status
+    subscriber.status = to_status
+    subscriber.suspension_reason = (
+        suspension_reason if to_status == SubscriberStatus.SUSPENDED else ""
+    )
+    subscriber.status_changed_at = now
+    subscriber.save(update_fields=["status", "suspension_reason", "status_changed_at"])
+    SubscriberStateChange.objects.create(
+        subscriber=subscriber,
+        event=event,
+        from_status=from_status,
+        to_status=to_status,
+        cause=cause,
+        actor=actor,
+        at=now,
+    )
+    audit_record(action=f"subscriber.{event}", subscriber=subscriber, actor=actor, reason=cause)
+    return subscriber
+
+
+def state_changes_record_many(
+    *,
+    subscriber_ids: Iterable[int],
+    event: str,
+    from_status: str,
+    to_status: str,
+    cause: str,
+    at=None,
+) -> int:
+    """Record one event for many subscribers in one INSERT (for the set-based periodic passes).
+
+    The caller has already moved the rows with a conditional UPDATE in the same transaction.
+    """
+    at = at or timezone.now()
+    rows = [
+        SubscriberStateChange(
+            subscriber_id=pk,
+            event=event,
+            from_status=from_status,
+            to_status=to_status,
+            cause=cause,
+            at=at,
+        )
+        for pk in subscriber_ids
+    ]
+    SubscriberStateChange.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@transaction.atomic
+def invitation_create(
+    *, subscriber: Subscriber, email: str, role: str, invited_by: User
+) -> Invitation:
+    email = email.strip().lower()
+    if role == MemberRole.OWNER:
+        raise ValidationError(_("A subscriber has one owner; invite as administrator instead."))
+    if Membership.objects.filter(subscriber=subscriber, user__email__iexact=email).exists():
+        raise ValidationError(_("This person is already a member."))
+    if subscriber.invitations.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists():
+        raise ValidationError(_("An invitation to this email is already waiting."))
+    invitation = Invitation.objects.create(
+        subscriber=subscriber,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    audit_record(
+        action="member.invite",
+        subscriber=subscriber,
+        actor=invited_by,
+        target=invitation,
+        data={"email": email, "role": role},
+    )
+    transaction.on_commit(
+        lambda: send_templated_email(
+            template="invitation",
+            to=[email],
+            context={"invitation": invitation, "subscriber": subscriber, "inviter": invited_by},
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the subscriber. Only the invited address can accept (2.4: the subscriber's own people)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open():
+        raise ValidationError(_("This invitation is no longer valid."))
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to another email address. Sign in as %(email)s.")
+            % {"email": invitation.email}
+        )
+    membership, _created = Membership.objects.get_or_create(
+        subscriber=invitation.subscriber, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_record(
+        action="member.join",
+        subscriber=invitation.subscriber,
+        actor=user,
+        target=membership,
+        data={"role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if updated:
+        audit_record(
+            action="member.invitation_revoke",
+            subscriber=invitation.subscriber,
+            actor=actor,
+            target=invitation,
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    if membership.role == MemberRole.OWNER or role == MemberRole.OWNER:
+        raise ValidationError(_("The owner's role cannot be changed here."))
+    old_role = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        action="member.role_change",
+        subscriber=membership.subscriber,
+        actor=actor,
+        target=membership,
+        data={"from": old_role, "to": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    if membership.role == MemberRole.OWNER:
+        raise ValidationError(_("The owner cannot be removed."))
+    audit_record(
+        action="member.remove",
+        subscriber=membership.subscriber,
+        actor=actor,
+        target=membership,
+        data={"email": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def terms_publish(*, version_date, title: str, text: str, actor: User | None) -> TermsVersion:
+    from .selectors import terms_forget_current
+
+    terms = TermsVersion.objects.create(version_date=version_date, title=title, text=text)
+    audit_record(action="terms.publish", actor=actor, target=terms)
+    transaction.on_commit(terms_forget_current)
+    return terms
+
+
+def terms_record_use(*, user: User, terms: TermsVersion, path: str = "") -> TermsAcceptance:
+    """The terms say use after publication is acceptance: record the first use, once."""
+    acceptance, _created = TermsAcceptance.objects.get_or_create(
+        user=user, terms=terms, defaults={"first_acted_at": timezone.now(), "path": path[:255]}
+    )
+    return acceptance
+
+
+def terms_dismiss_banner(*, user: User, terms: TermsVersion) -> None:
+    acceptance = terms_record_use(user=user, terms=terms)
+    if acceptance.banner_dismissed_at is None:
+        acceptance.banner_dismissed_at = timezone.now()
+        acceptance.save(update_fields=["banner_dismissed_at"])
