@@ -1,0 +1,64 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from subscribers.models import Subscriber
+
+
+class Tariff(models.Model):
+    """A plan of the service (4.4: the support volume follows the fee). Prices are per month."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    monthly_fee = models.DecimalField(
+        _("monthly fee, KZT"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    max_users = models.PositiveIntegerField(_("1C users"))
+    max_infobases = models.PositiveIntegerField(_("infobases"))
+    backup_retention_days = models.PositiveIntegerField(_("backup retention, days"))
+    methodological_quota = models.PositiveIntegerField(_("methodological requests a month"))
+    individual_quota = models.PositiveIntegerField(_("individual requests a month"))
+    is_public = models.BooleanField(_("offered to subscribers"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
+        ordering = ["sort_order", "monthly_fee"]
+        constraints = [
+            models.CheckConstraint(
+                name="tariff_fee_not_negative", condition=models.Q(monthly_fee__gte=0)
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Subscription(models.Model):
+    """The subscriber's current tariff. One per subscriber; billing owns everything about it."""
+
+    subscriber = models.OneToOneField(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.PROTECT,
+        related_name="subscription",
+    )
+    tariff = models.ForeignKey(
+        Tariff, verbose_name=_("tariff"), on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+
+    def __str__(self):
+        return f"{self.subscriber} — {self.tariff}"
