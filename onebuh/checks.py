@@ -15,14 +15,19 @@ def almaty_offset(moment: datetime, zone: str = "Asia/Almaty") -> timedelta:
 
 @checks.register(checks.Tags.compatibility)
 def check_almaty_is_utc_plus_5(app_configs=None, **kwargs):
+    return zone_offset_errors("Asia/Almaty")
+
+
+def zone_offset_errors(zone: str) -> list[checks.CheckMessage]:
     # Kazakhstan moved to a single zone, UTC+5, on 2024-03-01. zoneinfo reads the OS zone
     # files before the tzdata package, so old OS data would silently shift every SLA deadline
     # and planned-works window by an hour.
-    offset = almaty_offset(datetime(2024, 4, 15, 7, 0, tzinfo=UTC))
+    offset = almaty_offset(datetime(2024, 4, 15, 7, 0, tzinfo=UTC), zone)
     if offset != ALMATY_OFFSET_SINCE_2024_03:
+        hours = offset.total_seconds() / 3600
         return [
             checks.Error(
-                f"Asia/Almaty is UTC{offset} in April 2024 in this zone database, expected UTC+05:00.",
+                f"{zone} is UTC{hours:+g} in April 2024 in this zone database, expected UTC+5.",
                 hint="Update the OS tzdata package or remove stale zone files so the tzdata>=2024.1 "
                 "Python package is used.",
                 id="onebuh.E001",

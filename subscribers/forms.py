@@ -14,6 +14,13 @@ CONTACT_FIELDS = ("responsible_full_name", "responsible_email", "responsible_pho
 
 
 class SubscriberForm(forms.ModelForm):
+    # Wider than the stored "+7XXXXXXXXXX": people type spaces, brackets and dashes.
+    responsible_phone = forms.CharField(
+        label=_("responsible person's mobile"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"placeholder": "+7 701 123 45 67", "type": "tel"}),
+    )
+
     class Meta:
         model = Subscriber
         fields = (
@@ -32,7 +39,6 @@ class SubscriberForm(forms.ModelForm):
             "legal_form": forms.RadioSelect,
             "iin": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
             "bin": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
-            "responsible_phone": forms.TextInput(attrs={"placeholder": "+7 701 123 45 67"}),
         }
         labels = {
             "person_full_name": _("Full name (of the individual, entrepreneur or director)"),
@@ -43,8 +49,6 @@ class SubscriberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("name", "iin", "bin", "main_activity", "person_full_name", "address"):
             self.fields[name].required = False
-        self.fields["responsible_phone"].max_length = 32
-        self.fields["responsible_phone"].widget.attrs["maxlength"] = 32
         if self.instance.pk:
             self.fields["legal_form"].disabled = True
 

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from .selectors import membership_current, terms_current
@@ -19,11 +18,10 @@ class MembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = SimpleLazyObject(
-            lambda: membership_current(user=request.user, session=request.session)
-        )
-        response = self.get_response(request)
-        return response
+        request.membership = None
+        if request.user.is_authenticated:
+            request.membership = membership_current(user=request.user, session=request.session)
+        return self.get_response(request)
 
 
 class TermsMiddleware:

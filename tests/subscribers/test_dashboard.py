@@ -1,0 +1,71 @@
+from django.urls import reverse
+
+from subscribers.models import MemberRole
+from subscribers.services import subscriber_change_state
+from tests.factories import MembershipFactory
+
+
+def test_dashboard_shows_state_responsible_person_and_members(client, owner, member, subscriber):
+    client.force_login(owner)
+    page = client.get(reverse("subscribers:dashboard")).content.decode()
+    assert subscriber.name in page
+    assert "Активен" in page
+    assert subscriber.responsible_full_name in page
+    assert subscriber.responsible_phone in page
+    assert member.email in page and owner.email in page
+
+
+def test_dashboard_shows_suspension(client, owner, subscriber):
+    subscriber_change_state(
+        subscriber=subscriber,
+        to_status="suspended",
+        event="suspended",
+        cause="Счёт не оплачен в срок",
+        suspension_reason="non_payment",
+    )
+    client.force_login(owner)
+    page = client.get(reverse("subscribers:dashboard")).content.decode()
+    assert "Доступ к Сервису приостановлен" in page
+    assert "Счёт не оплачен в срок" in page
+
+
+def test_dashboard_query_count_does_not_grow_with_members(
+    client, owner, subscriber, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    client.get(reverse("subscribers:dashboard"))  # warm the session's terms flags
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("subscribers:dashboard"))
+    for _ in range(30):
+        MembershipFactory(subscriber=subscriber, role=MemberRole.USER)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("subscribers:dashboard"))
+
+
+def test_members_page_query_count_does_not_grow(
+    client, owner, subscriber, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    client.get(reverse("subscribers:members"))
+    with django_assert_max_num_queries(14) as small:
+        client.get(reverse("subscribers:members"))
+    for _ in range(30):
+        MembershipFactory(subscriber=subscriber, role=MemberRole.USER)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("subscribers:members"))
+
+
+def test_person_in_two_subscribers_switches_between_them(
+    client, owner, subscriber, other_subscriber
+):
+    MembershipFactory(subscriber=other_subscriber, user=owner, role=MemberRole.ACCOUNTANT)
+    client.force_login(owner)
+    assert subscriber.name in client.get(reverse("subscribers:dashboard")).content.decode()
+    client.post(reverse("subscribers:switch"), {"subscriber": other_subscriber.pk})
+    assert other_subscriber.name in client.get(reverse("subscribers:dashboard")).content.decode()
+
+
+def test_cannot_switch_to_a_subscriber_one_is_not_member_of(client, owner, other_subscriber):
+    client.force_login(owner)
+    response = client.post(reverse("subscribers:switch"), {"subscriber": other_subscriber.pk})
+    assert response.status_code == 404
