@@ -16,7 +16,7 @@ CONTACT_FIELDS = ("responsible_full_name", "responsible_email", "responsible_pho
 class SubscriberForm(forms.ModelForm):
     # Wider than the stored "+7XXXXXXXXXX": people type spaces, brackets and dashes.
     responsible_phone = forms.CharField(
-        label=_("responsible person's mobile"),
+        label=_("Responsible person's mobile"),
         max_length=32,
         widget=forms.TextInput(attrs={"placeholder": "+7 701 123 45 67", "type": "tel"}),
     )
@@ -49,6 +49,7 @@ class SubscriberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("name", "iin", "bin", "main_activity", "person_full_name", "address"):
             self.fields[name].required = False
+        self.fields["legal_form"].choices = LegalForm.choices  # no empty radio button
         if self.instance.pk:
             self.fields["legal_form"].disabled = True
 

@@ -92,10 +92,12 @@ def staff_admin(db):
 @pytest.fixture
 def mfa(db):
     """Give a user a TOTP second factor, as staff must have before reaching the admin."""
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     def give(user):
-        TOTP.activate(user, generate_totp_secret())
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
         return user
 
     return give

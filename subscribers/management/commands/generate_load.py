@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from subscribers.load import generate_subscribers
 
 # Apps that add their own synthetic objects for the new subscribers (a `load.generate` function).
-LOAD_APPS = ("billing", "infobases", "support")
+LOAD_APPS = ("billing", "infobases", "support", "operations")
 
 
 class Command(BaseCommand):

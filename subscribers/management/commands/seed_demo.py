@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 # The apps whose demo.seed() runs, in this order (later ones build on earlier ones' objects).
-DEMO_APPS = ("subscribers", "billing", "infobases", "support")
+DEMO_APPS = ("subscribers", "billing", "infobases", "support", "operations")
 
 
 class Command(BaseCommand):

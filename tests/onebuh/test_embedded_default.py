@@ -1,0 +1,73 @@
+"""`make run` needs no server: with no DATABASE_URL/REDIS_URL the portal runs on SQLite and the
+file-system Celery broker. Start it for real, fetch the login page, stop it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process, deadline: float) -> bytes:
+    last_error = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError as error:
+            last_error = error
+            process.wait(timeout=0.2) if process.poll() is not None else time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer: {last_error}")
+
+
+def test_embedded_default_serves_the_login_page(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(ONEBUH_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="onebuh.settings.local")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=300)
+    assert (tmp_path / "db.sqlite3").exists()
+    # The Celery app resolves the file-system transport with no broker server at all.
+    probe = subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from onebuh.celery import app; print(app.connection().transport_cls)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "filesystem" in probe.stdout
+    port = _free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/accounts/login/", server, time.monotonic() + 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "Войти".encode() in page
