@@ -198,6 +198,8 @@ else:
         "data_folder_out": str(DATA_DIR / "broker" / "out"),
         "control_folder": str(DATA_DIR / "broker" / "control"),
     }
+    for folder in ("out", "control"):
+        (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
 # Periodic work. Each entry's task is also a management command (see README, "Operations").
 # Times are Asia/Almaty (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {}
