@@ -71,3 +71,45 @@ def test_embedded_default_serves_the_login_page(tmp_path):
         server.terminate()
         server.wait(timeout=10)
     assert "Войти".encode() in page
+
+
+def test_embedded_default_worker_starts_on_the_file_system_broker(tmp_path):
+    """The worker of `make run` connects to the file-system broker and gets ready."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(ONEBUH_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="onebuh.settings.local")
+    worker = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "onebuh",
+            "worker",
+            "--pool=solo",
+            "-l",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = worker.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if " ready." in line:
+                break
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    output = "".join(lines)
+    assert "filesystem://" in output
+    assert " ready." in output, output
