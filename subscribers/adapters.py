@@ -16,6 +16,28 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return super().get_login_redirect_url(request)
 
+    def login(self, request, user):
+        """Called once every stage (password, second factor) has passed."""
+        super().login(request, user)
+        from .audit import audit_record, client_ip
+
+        membership = user.memberships.select_related("subscriber").first()
+        audit_record(
+            action="auth.login",
+            subscriber=membership.subscriber if membership else None,
+            actor=user,
+            target=user,
+            ip=client_ip(request),
+        )
+
+    def authentication_failed(self, request, **credentials):
+        from .audit import audit_record, client_ip
+
+        login = credentials.get("email") or credentials.get("username") or ""
+        audit_record(
+            action="auth.login_failed", data={"login": str(login)[:254]}, ip=client_ip(request)
+        )
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         token = request.session.pop(INVITATION_SESSION_KEY, None)

@@ -88,3 +88,17 @@ def test_members_cannot_open_the_admin(client, owner):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+def test_every_login_and_failed_attempt_is_audited(client, owner, subscriber):
+    from subscribers.models import AuditEntry
+
+    owner.set_password("Sl0zhnyi-parol!")
+    owner.save(update_fields=["password"])
+    client.post(reverse("account_login"), {"login": owner.email, "password": "wrong"})
+    failed = AuditEntry.objects.get(action="auth.login_failed")
+    assert failed.data == {"login": owner.email}
+    assert failed.ip == "127.0.0.1"
+    client.post(reverse("account_login"), {"login": owner.email, "password": "Sl0zhnyi-parol!"})
+    login = AuditEntry.objects.get(action="auth.login")
+    assert (login.actor, login.subscriber) == (owner, subscriber)
