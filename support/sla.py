@@ -1,0 +1,168 @@
+"""Reaction deadlines on business calendars (6.1, 6.3, 6.4).
+
+`reaction_due_at(category, opened_at)` adds the category's reaction time to the opening time,
+counting only the working intervals of the category's calendar. It walks whole days and
+intervals, never minutes, so a deadline weeks ahead costs microseconds.
+
+What counts as the reaction (the clock stops): the first public reply by staff, or the ticket's
+acceptance into work (also a deferral or refusal, which are public staff answers), whichever is
+first. Internal notes, automatic replies and the subscriber's own messages do not stop it.
+
+The calendars are data (support.models.Calendar); their snapshot is cached in the process and
+reloaded when `calendars_changed()` bumps the version (the admin does) — other processes notice
+the new version within RECHECK_SECONDS.
+"""
+
+import datetime
+import time
+import uuid
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+
+from .models import Calendar, CalendarException, Category, ExceptionKind
+
+HOUR = 3600 * 1_000_000  # microseconds
+
+# category: (reaction time in hours, calendar code) — exactly as the terms set them.
+CATEGORY_SLA: dict[str, tuple[int, str]] = {
+    Category.ACCESS: (8, "weekdays_10_19"),  # 6.1
+    Category.INCIDENT_1: (4, "round_the_clock"),  # 6.3, level 1
+    Category.INCIDENT_2: (4, "weekdays_10_19"),  # 6.3, level 2
+    Category.INCIDENT_3: (8, "weekdays_10_19"),  # 6.3, level 3
+    Category.TECHNICAL: (8, "round_the_clock"),  # 6.4, operator
+    Category.METHODOLOGICAL: (8, "weekdays_09_18"),  # 6.4, partner
+    Category.INDIVIDUAL: (4, "weekdays_09_18"),  # 6.4, partner
+}
+# The queue and the assignee are warned when this share of the reaction time has passed.
+WARNING_SHARE = 0.75
+RECHECK_SECONDS = 30
+MAX_DAYS = 3660  # a calendar without any working time must fail, not loop forever
+VERSION_KEY = "support:calendars:version"
+DAY = 24 * HOUR
+
+
+@dataclass(frozen=True)
+class Schedule:
+    tz: ZoneInfo
+    weekly: tuple[tuple[tuple[int, int], ...], ...]  # per weekday: (start, end) µs after midnight
+    follows_public_holidays: bool
+    holidays: frozenset
+    workdays: frozenset
+
+    def intervals(self, day: datetime.date) -> tuple[tuple[int, int], ...]:
+        if self.follows_public_holidays:
+            if day in self.holidays:
+                return ()
+            if day in self.workdays:
+                return self.weekly[0]  # a transferred working day has a Monday's hours
+        return self.weekly[day.weekday()]
+
+    def add(self, start: datetime.datetime, duration_us: int) -> datetime.datetime:
+        """The moment when `duration_us` of working time has passed after `start`."""
+        local = start.astimezone(self.tz)
+        day = local.date()
+        midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=self.tz)
+        cursor = (local - midnight) // datetime.timedelta(microseconds=1)
+        remaining = duration_us
+        one_day = datetime.timedelta(days=1)
+        for _ in range(MAX_DAYS):
+            for begin, end in self.intervals(day):
+                if end <= cursor:
+                    continue
+                begin = max(begin, cursor)
+                available = end - begin
+                if remaining <= available:
+                    return midnight + datetime.timedelta(microseconds=begin + remaining)
+                remaining -= available
+            day += one_day
+            midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=self.tz)
+            cursor = 0
+        raise ImproperlyConfigured(f"The calendar has no working time within {MAX_DAYS} days.")
+
+
+def _micros(value: datetime.time) -> int:
+    return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
+
+
+def _load() -> dict[str, Schedule]:
+    holidays, workdays = set(), set()
+    for date, kind in CalendarException.objects.values_list("date", "kind"):
+        (holidays if kind == ExceptionKind.HOLIDAY else workdays).add(date)
+    schedules = {}
+    for calendar in Calendar.objects.prefetch_related("intervals"):
+        weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+        for interval in calendar.intervals.all():
+            end = _micros(interval.ends) or DAY  # 00:00 as an end is midnight
+            weekly[interval.weekday].append((_micros(interval.starts), end))
+        schedules[calendar.code] = Schedule(
+            tz=ZoneInfo(calendar.time_zone),
+            weekly=tuple(tuple(sorted(day)) for day in weekly),
+            follows_public_holidays=calendar.follows_public_holidays,
+            holidays=frozenset(holidays),
+            workdays=frozenset(workdays),
+        )
+    return schedules
+
+
+class _Snapshot:
+    schedules: dict[str, Schedule] | None = None
+    version: str | None = None
+    checked_at: float = 0.0
+
+
+_snapshot = _Snapshot()
+
+
+def schedules() -> dict[str, Schedule]:
+    now = time.monotonic()
+    if _snapshot.schedules is not None and now - _snapshot.checked_at < RECHECK_SECONDS:
+        return _snapshot.schedules
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(VERSION_KEY, version, None)
+    if _snapshot.schedules is None or version != _snapshot.version:
+        _snapshot.schedules = _load()
+        _snapshot.version = version
+    _snapshot.checked_at = now
+    return _snapshot.schedules
+
+
+def calendars_changed() -> None:
+    """Call after calendars or exceptions change: every process reloads them."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _snapshot.schedules = None
+
+
+def schedule_for(category: str) -> Schedule:
+    _hours, code = CATEGORY_SLA[category]
+    try:
+        return schedules()[code]
+    except KeyError:
+        raise ImproperlyConfigured(f"The business calendar {code!r} is missing.") from None
+
+
+def _check(opened_at: datetime.datetime) -> None:
+    if opened_at.tzinfo is None or opened_at.utcoffset() is None:
+        raise ValueError("opened_at must be an aware datetime")
+
+
+def reaction_due_at(category: str, opened_at: datetime.datetime) -> datetime.datetime:
+    """The promised reaction time of a ticket of `category` opened at `opened_at` (aware)."""
+    _check(opened_at)
+    hours, _code = CATEGORY_SLA[category]
+    return schedule_for(category).add(opened_at, hours * HOUR)
+
+
+def warning_at(category: str, opened_at: datetime.datetime) -> datetime.datetime:
+    """When 75% of the reaction time has passed: the queue and the assignee are warned."""
+    _check(opened_at)
+    hours, _code = CATEGORY_SLA[category]
+    return schedule_for(category).add(opened_at, int(hours * HOUR * WARNING_SHARE))
+
+
+def reaction_hours(category: str) -> int:
+    return CATEGORY_SLA[category][0]
