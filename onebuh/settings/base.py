@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "billing",
     "infobases",
     "support",
+    "operations",
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -203,6 +204,18 @@ else:
 # Periodic work. Each entry's task is also a management command (see README, "Operations").
 # Times are Asia/Almaty (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {}
+# Operations (6.2, 9.2): work reminders the day before; on the 1st, the proposal for the month
+# just ended (crediting it stays a staff decision).
+CELERY_BEAT_SCHEDULE |= {
+    "operations-work-reminders": {
+        "task": "operations.tasks.works_send_reminders_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "operations-propose-compensation": {
+        "task": "operations.tasks.proposal_build_task",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

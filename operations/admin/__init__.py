@@ -1,0 +1,1 @@
+from . import compensation, events, reports  # noqa: F401  (registers the ModelAdmins)

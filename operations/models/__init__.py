@@ -1,0 +1,45 @@
+from .compensation import (
+    ClaimStatus,
+    CompensationClaim,
+    CompensationCredit,
+    CompensationProposal,
+    CreditSource,
+    ProposalLine,
+    RejectReason,
+)
+from .events import (
+    INCIDENT_TICKET_CATEGORIES,
+    AffectingEvent,
+    Component,
+    Fault,
+    Incident,
+    IncidentLevel,
+    StatusSubscription,
+    TechnicalWork,
+    WorkKind,
+    components_valid,
+)
+from .reports import CompensationReport, ReportFormat, ReportStatus
+
+__all__ = [
+    "AffectingEvent",
+    "ClaimStatus",
+    "CompensationClaim",
+    "CompensationCredit",
+    "CompensationProposal",
+    "CompensationReport",
+    "Component",
+    "CreditSource",
+    "Fault",
+    "Incident",
+    "IncidentLevel",
+    "ProposalLine",
+    "RejectReason",
+    "ReportFormat",
+    "ReportStatus",
+    "StatusSubscription",
+    "TechnicalWork",
+    "WorkKind",
+    "components_valid",
+    "INCIDENT_TICKET_CATEGORIES",
+]

@@ -1,0 +1,171 @@
+"""The monthly compensation report for accountants: its rows, and the PDF, CSV and XLSX files.
+
+"The month" is when the bonuses were credited (the ledger's month), so the report's total is the
+month's compensation bonus credits in the ledger; each row also names the downtime month.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.compensation import month_bounds
+
+from .models import CompensationCredit, CreditSource
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    number: int
+    credited_at: str
+    subscriber: str
+    tax_number: str
+    downtime_month: str
+    downtime: str
+    hours: int
+    monthly_fee: Decimal
+    percent: int
+    amount: Decimal
+    source: str
+    reference: str
+    incidents: str
+
+
+@dataclass(frozen=True)
+class Report:
+    month: date
+    rows: list[ReportRow]
+    total_amount: Decimal
+    total_hours: int
+    subscribers: int
+
+
+def _duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds()) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def report_for_month(*, month: date) -> Report:
+    """Every compensation credited in the month (2 queries whatever the number of rows)."""
+    start, end = month_bounds(month)
+    credits = (
+        CompensationCredit.objects.filter(credited_at__gte=start, credited_at__lt=end)
+        .select_related("subscriber", "claim")
+        .order_by("credited_at", "id")
+    )
+    source_labels = dict(CreditSource.choices)
+    rows, total, hours, subscribers = [], Decimal("0.00"), 0, set()
+    for number, credit in enumerate(credits.iterator(chunk_size=2000), start=1):
+        if credit.claim is not None:
+            reference = _("claim #%(claim)s, ticket #%(ticket)s") % {
+                "claim": credit.claim_id,
+                "ticket": credit.claim.ticket_id,
+            }
+        else:
+            reference = _("proposal %(month)s") % {"month": credit.month.strftime("%m.%Y")}
+        subscriber = credit.subscriber
+        rows.append(
+            ReportRow(
+                number=number,
+                credited_at=timezone.localtime(credit.credited_at).strftime("%d.%m.%Y"),
+                subscriber=subscriber.display_name,
+                tax_number=subscriber.tax_number,
+                downtime_month=credit.month.strftime("%m.%Y"),
+                downtime=_duration(credit.downtime),
+                hours=credit.hours,
+                monthly_fee=credit.monthly_fee,
+                percent=credit.percent,
+                amount=credit.amount,
+                source=str(source_labels[credit.source]),
+                reference=reference,
+                incidents=", ".join(f"#{pk}" for pk in credit.incident_ids),
+            )
+        )
+        total += credit.amount
+        hours += credit.hours
+        subscribers.add(subscriber.pk)
+    return Report(
+        month=month, rows=rows, total_amount=total, total_hours=hours, subscribers=len(subscribers)
+    )
+
+
+def columns() -> list[str]:
+    return [
+        _("No."),
+        _("Credited on"),
+        _("Subscriber"),
+        _("БИН/ИИН"),
+        _("Downtime month"),
+        _("Compensable downtime, h:min"),
+        _("Full hours"),
+        _("Month's fee, KZT"),
+        _("Percent"),
+        _("Amount, KZT"),
+        _("Source"),
+        _("Claim / ticket"),
+        _("Incidents"),
+    ]
+
+
+def _values(row: ReportRow) -> list:
+    return [
+        row.number,
+        row.credited_at,
+        row.subscriber,
+        row.tax_number,
+        row.downtime_month,
+        row.downtime,
+        row.hours,
+        row.monthly_fee,
+        row.percent,
+        row.amount,
+        row.source,
+        row.reference,
+        row.incidents,
+    ]
+
+
+def render_csv(report: Report) -> bytes:
+    """UTF-8 with a BOM and semicolons, as Excel in a Russian locale opens it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(columns())
+    for row in report.rows:
+        writer.writerow(_values(row))
+    writer.writerow(
+        [_("Total"), "", "", "", "", "", report.total_hours, "", "", report.total_amount]
+    )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def render_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=report.month.strftime("%m.%Y"))
+    sheet.append(
+        [
+            _("Downtime compensation credited in %(month)s")
+            % {"month": report.month.strftime("%m.%Y")}
+        ]
+    )
+    sheet.append(columns())
+    for row in report.rows:
+        sheet.append(_values(row))  # Decimal amounts stay numeric cells.
+    sheet.append([_("Total"), "", "", "", "", "", report.total_hours, "", "", report.total_amount])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render_pdf_report(report: Report) -> bytes:
+    from onebuh.pdf import render_pdf
+
+    return render_pdf(
+        "pdf/compensation_report.html",
+        {"report": report, "columns": columns(), "generated_at": timezone.localtime()},
+    )

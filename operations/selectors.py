@@ -1,0 +1,209 @@
+"""Reads that need thought: the operator's downtime data per subscriber and month (9.2), set-based.
+
+A month's data is loaded with a fixed number of queries whatever the number of subscribers:
+incidents and works overlapping the month, their subscriber selections, and the subscribers'
+states. Subscribers touched only by events that affect everyone share one computation.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from billing.compensation import Interval, downtime_in_window, month_bounds
+from subscribers.models import Subscriber, SubscriberStateChange, SubscriberStatus
+
+from .models import Fault, Incident, IncidentLevel, TechnicalWork, WorkKind
+
+# 9.1 speaks of the service being unavailable: full (level 1) and partial (level 2)
+# inoperability are downtime; level 3 is reduced performance with the service still available.
+DOWNTIME_LEVELS = (IncidentLevel.FULL, IncidentLevel.PARTIAL)
+
+
+def overlapping(queryset, window: Interval):
+    start, end = window
+    return queryset.filter(starts_at__lt=end).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=start))
+
+
+@dataclass
+class _Scope:
+    counted: list[Interval] = field(default_factory=list)
+    excluded: list[Interval] = field(default_factory=list)
+    incident_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SubscriberDowntime:
+    subscriber_id: int
+    downtime: timedelta
+    incident_ids: tuple[int, ...]
+
+
+@dataclass
+class MonthDowntimeData:
+    """Everything that decides the month's compensable downtime, loaded in a few queries."""
+
+    window: Interval
+    everyone: _Scope
+    per_subscriber: dict[int, _Scope]
+    # Time each subscriber was not active (suspended for non-payment, 3.5; terminated, purged)
+    # or did not exist yet: it is not downtime.
+    inactive: dict[int, list[Interval]]
+
+    def intervals_for(self, subscriber_id: int) -> tuple[list[Interval], list[Interval]]:
+        own = self.per_subscriber.get(subscriber_id, _Scope())
+        counted = self.everyone.counted + own.counted
+        excluded = self.everyone.excluded + own.excluded + self.inactive.get(subscriber_id, [])
+        return counted, excluded
+
+    def incident_ids_for(self, subscriber_id: int) -> tuple[int, ...]:
+        own = self.per_subscriber.get(subscriber_id, _Scope())
+        return tuple(sorted(set(self.everyone.incident_ids + own.incident_ids)))
+
+    def downtime_for(self, subscriber_id: int, window: Interval | None = None) -> timedelta:
+        counted, excluded = self.intervals_for(subscriber_id)
+        return downtime_in_window(counted=counted, excluded=excluded, window=window or self.window)
+
+
+def _closed(start: datetime, end: datetime | None, now: datetime) -> Interval:
+    return (start, end if end is not None else max(now, start))
+
+
+def month_downtime_data(*, month: date, subscriber_ids=None) -> MonthDowntimeData:
+    """Load the month's incidents, works and subscriber states (5 queries)."""
+    now = timezone.now()
+    window = month_bounds(month)
+    window = (window[0], max(window[0], min(window[1], now)))
+    everyone, per_subscriber = _Scope(), {}
+
+    def scope(event, links) -> list[_Scope]:
+        if event["affects_all"]:
+            return [everyone]
+        return [per_subscriber.setdefault(sid, _Scope()) for sid in links.get(event["id"], ())]
+
+    incidents = list(
+        overlapping(Incident.objects.filter(level__in=DOWNTIME_LEVELS), window).values(
+            "id", "starts_at", "ends_at", "fault", "affects_all"
+        )
+    )
+    works = list(
+        overlapping(TechnicalWork.objects.filter(cancelled_at__isnull=True), window).values(
+            "id", "kind", "starts_at", "ends_at", "affects_all"
+        )
+    )
+    incident_links = _links(Incident, [i["id"] for i in incidents if not i["affects_all"]])
+    work_links = _links(TechnicalWork, [w["id"] for w in works if not w["affects_all"]])
+    for incident in incidents:
+        interval = _closed(incident["starts_at"], incident["ends_at"], now)
+        for target in scope(incident, incident_links):
+            if incident["fault"] == Fault.OPERATOR:
+                target.counted.append(interval)
+                target.incident_ids.append(incident["id"])
+            else:
+                target.excluded.append(interval)  # 9.5: not the operator's fault.
+    for work in works:
+        interval = _closed(work["starts_at"], work["ends_at"], now)
+        for target in scope(work, work_links):
+            if work["kind"] == WorkKind.PLANNED:
+                target.excluded.append(interval)  # 9.5: planned works per 6.2.
+            else:
+                target.counted.append(interval)  # Emergency works fix the operator's failures.
+    return MonthDowntimeData(
+        window=window,
+        everyone=everyone,
+        per_subscriber=per_subscriber,
+        inactive=_inactive_intervals(window, subscriber_ids),
+    )
+
+
+def _links(model, event_ids: list[int]) -> dict[int, list[int]]:
+    if not event_ids:
+        return {}
+    through = model.subscribers.through
+    column = f"{model._meta.model_name}_id"
+    links: dict[int, list[int]] = {}
+    for event_id, subscriber_id in through.objects.filter(
+        **{f"{column}__in": event_ids}
+    ).values_list(column, "subscriber_id"):
+        links.setdefault(event_id, []).append(subscriber_id)
+    return links
+
+
+def _inactive_intervals(window: Interval, subscriber_ids) -> dict[int, list[Interval]]:
+    start, end = window
+    inactive: dict[int, list[Interval]] = {}
+    # The state at the start of the window: the last recorded change before it.
+    status_before = (
+        SubscriberStateChange.objects.filter(subscriber=OuterRef("pk"), at__lt=start)
+        .order_by("-at", "-id")
+        .values("to_status")[:1]
+    )
+    subscribers = Subscriber.objects.annotate(status_at_start=Subquery(status_before)).filter(
+        Q(status_at_start__in=_NOT_ACTIVE) | Q(created_at__gt=start)
+    )
+    if subscriber_ids is not None:
+        subscribers = subscribers.filter(pk__in=subscriber_ids)
+    state_at: dict[int, tuple[datetime, bool]] = {}
+    for pk, status_at_start, created_at in subscribers.values_list(
+        "pk", "status_at_start", "created_at"
+    ):
+        if created_at > start:
+            # Before registration there was no service to be down.
+            inactive.setdefault(pk, []).append((start, min(created_at, end)))
+        if status_at_start in _NOT_ACTIVE:
+            state_at[pk] = (start, False)
+    changes = SubscriberStateChange.objects.filter(at__gte=start, at__lt=end)
+    if subscriber_ids is not None:
+        changes = changes.filter(subscriber_id__in=subscriber_ids)
+    for pk, to_status, at in changes.order_by("subscriber_id", "at", "id").values_list(
+        "subscriber_id", "to_status", "at"
+    ):
+        since, active = state_at.get(pk, (start, True))
+        is_active = to_status == SubscriberStatus.ACTIVE
+        if not active and is_active:
+            inactive.setdefault(pk, []).append((since, at))
+        if active != is_active:
+            state_at[pk] = (at, is_active)
+    for pk, (since, active) in state_at.items():
+        if not active:
+            inactive.setdefault(pk, []).append((since, end))
+    return inactive
+
+
+_NOT_ACTIVE = (SubscriberStatus.SUSPENDED, SubscriberStatus.TERMINATED, SubscriberStatus.PURGED)
+
+
+def downtime_intervals_for(*, subscriber_id: int, month: date):
+    """(counted, excluded) intervals of one subscriber's month; see billing.compensation."""
+    return month_downtime_data(month=month, subscriber_ids=[subscriber_id]).intervals_for(
+        subscriber_id
+    )
+
+
+def affected_subscriber_ids(data: MonthDowntimeData) -> set[int] | None:
+    """Who may have compensable downtime this month: None means everyone."""
+    if data.everyone.counted:
+        return None
+    return {sid for sid, scope in data.per_subscriber.items() if scope.counted}
+
+
+def downtime_by_subscriber(*, month: date) -> list[SubscriberDowntime]:
+    """Every subscriber's compensable downtime in the month, for the monthly proposal."""
+    data = month_downtime_data(month=month)
+    affected = affected_subscriber_ids(data)
+    if affected is None:
+        end = data.window[1]
+        affected = set(Subscriber.objects.filter(created_at__lt=end).values_list("pk", flat=True))
+    shared = None
+    result = []
+    for sid in sorted(affected):
+        if sid in data.per_subscriber or sid in data.inactive:
+            downtime = data.downtime_for(sid)
+        else:
+            if shared is None:
+                shared = data.downtime_for(sid)
+            downtime = shared
+        if downtime > timedelta(0):
+            result.append(SubscriberDowntime(sid, downtime, data.incident_ids_for(sid)))
+    return result

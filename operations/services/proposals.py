@@ -1,0 +1,142 @@
+"""Beyond the terms: the operator proposes each affected subscriber's compensation for a month
+from its own incident records (9.2), and staff credit it without waiting for a claim."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.compensation import (
+    compensation_amount,
+    compensation_percent,
+    full_hours,
+    month_bounds,
+    month_start,
+    monthly_fees_for,
+)
+from subscribers.audit import audit_record
+
+from ..models import CompensationCredit, CompensationProposal, CreditSource, ProposalLine
+from ..selectors import downtime_by_subscriber
+from .credits import credit_month, lock_subscriber
+
+
+@transaction.atomic
+def proposal_build(*, month: date, actor=None) -> CompensationProposal:
+    """(Re)compute the month's proposal. Lines already credited stay as they are."""
+    month = month_start(month)
+    proposal, _created = CompensationProposal.objects.get_or_create(
+        month=month,
+        defaults={"created_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    # Two builds of one month (beat and a staff click) run one after the other, not interleaved.
+    proposal = CompensationProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal.lines.filter(credit__isnull=True).delete()
+    settled = set(proposal.lines.values_list("subscriber_id", flat=True))
+    rows = [
+        row
+        for row in downtime_by_subscriber(month=month)
+        if full_hours(row.downtime) >= 1 and row.subscriber_id not in settled
+    ]
+    ids = [row.subscriber_id for row in rows]
+    fees = monthly_fees_for(subscriber_ids=ids, month=month)
+    credited = dict(
+        CompensationCredit.objects.filter(subscriber_id__in=ids, month=month)
+        .values("subscriber_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("subscriber_id", "total")
+    )
+    lines = []
+    for row in rows:
+        fee = fees[row.subscriber_id]
+        already = credited.get(row.subscriber_id, Decimal("0.00"))
+        due = compensation_amount(fee, row.downtime) - already
+        lines.append(
+            ProposalLine(
+                proposal=proposal,
+                subscriber_id=row.subscriber_id,
+                downtime=row.downtime,
+                hours=full_hours(row.downtime),
+                percent=compensation_percent(row.downtime),
+                monthly_fee=fee,
+                already_credited=already,
+                amount_due=max(due, Decimal("0.00")),
+                incident_ids=list(row.incident_ids),
+            )
+        )
+    ProposalLine.objects.bulk_create(lines, batch_size=2000)
+    proposal.status = CompensationProposal.Status.READY
+    proposal.built_at = timezone.now()
+    proposal.save(update_fields=["status", "built_at"])
+    audit_record(
+        action="operations.proposal_build",
+        actor=actor,
+        target=proposal,
+        data={"lines": len(lines)},
+    )
+    return proposal
+
+
+def month_is_over(month: date) -> bool:
+    return month_bounds(month)[1] <= timezone.now()
+
+
+@transaction.atomic
+def proposal_line_credit(*, line: ProposalLine, actor=None) -> CompensationCredit | None:
+    """Credit one proposed line, once; None if nothing is due any more (a claim paid it)."""
+    if not month_is_over(line.proposal.month):
+        raise ValidationError(
+            _("The month is not over yet: credit its compensation after it ends.")
+        )
+    subscriber = lock_subscriber(line.subscriber_id)
+    line = ProposalLine.objects.select_for_update().select_related("proposal").get(pk=line.pk)
+    if CompensationCredit.objects.filter(proposal_line=line).exists():
+        return None
+    month = line.proposal.month
+    if CompensationCredit.objects.filter(
+        subscriber=subscriber, month=month, source=CreditSource.PROPOSAL
+    ).exists():
+        return None  # 9.3: the proposal credits a subscriber's month once.
+    credit = credit_month(
+        subscriber=subscriber,
+        month=month,
+        downtime=line.downtime,
+        monthly_fee=line.monthly_fee,
+        source=CreditSource.PROPOSAL,
+        source_key=f"compensation-proposal:{subscriber.pk}:{month:%Y-%m}",
+        reason=_("Downtime compensation (9.3) for %(month)s by the operator's data (9.2)")
+        % {"month": month.strftime("%m.%Y")},
+        incident_ids=line.incident_ids,
+        proposal_line=line,
+        actor=actor,
+    )
+    if credit is not None:
+        audit_record(
+            action="operations.proposal_credit",
+            subscriber=subscriber,
+            actor=actor,
+            target=credit,
+            data={"amount": str(credit.amount), "month": f"{month:%Y-%m}"},
+        )
+    return credit
+
+
+def proposal_credit_all(*, proposal: CompensationProposal, actor=None) -> int:
+    """Credit every line still open, each in its own transaction (a retry continues)."""
+    if not month_is_over(proposal.month):
+        raise ValidationError(
+            _("The month is not over yet: credit its compensation after it ends.")
+        )
+    credited = 0
+    open_lines = proposal.lines.filter(credit__isnull=True, amount_due__gt=0).select_related(
+        "proposal"
+    )
+    for line in open_lines.iterator(chunk_size=500):
+        if proposal_line_credit(line=line, actor=actor) is not None:
+            credited += 1
+    return credited

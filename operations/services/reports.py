@@ -1,0 +1,67 @@
+"""Monthly compensation reports: requested by an accountant, built by a Celery task."""
+
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from billing.compensation import month_start
+from subscribers.audit import audit_record
+
+from ..models import CompensationReport, ReportFormat, ReportStatus
+from ..reporting import render_csv, render_pdf_report, render_xlsx, report_for_month
+
+RENDERERS = {
+    ReportFormat.PDF: render_pdf_report,
+    ReportFormat.CSV: render_csv,
+    ReportFormat.XLSX: render_xlsx,
+}
+
+
+@transaction.atomic
+def report_request(*, month: date, format: str, actor=None) -> CompensationReport:
+    """Queue the build: large reports take a while, so no web request waits for one."""
+    from ..tasks import report_build_task
+
+    report = CompensationReport.objects.create(
+        month=month_start(month),
+        format=format,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(action="operations.report_request", actor=actor, target=report)
+    transaction.on_commit(lambda: report_build_task.delay(report.pk))
+    return report
+
+
+def _progress(report_id: int, percent: int) -> None:
+    # Autocommitted at once, so the page polling the report sees it move.
+    CompensationReport.objects.filter(pk=report_id).update(progress=percent)
+
+
+def report_build(*, report_id: int) -> bool:
+    """Build the file once; a second worker or a retry finds the row claimed and does nothing."""
+    claimed = CompensationReport.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.RUNNING, progress=5
+    )
+    if not claimed:
+        return False
+    report = CompensationReport.objects.get(pk=report_id)
+    try:
+        data = report_for_month(month=report.month)
+        _progress(report_id, 40)
+        content = RENDERERS[report.format](data)
+        _progress(report_id, 90)
+        name = f"compensation-{report.month:%Y-%m}-{report.pk}.{report.format}"
+        report.file.save(name, ContentFile(content), save=False)
+    except Exception as error:
+        CompensationReport.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    report.status = ReportStatus.READY
+    report.progress = 100
+    report.rows = len(data.rows)
+    report.finished_at = timezone.now()
+    report.save(update_fields=["file", "status", "progress", "rows", "finished_at"])
+    return True
