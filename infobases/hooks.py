@@ -1,18 +1,80 @@
 """What billing asks of the infobase layer. Billing calls these; the infobases app implements them.
 
 All take ids and work set-based (a fixed number of queries whatever the number of subscribers),
-inside the caller's transaction; provisioning calls go to Celery with transaction.on_commit.
+inside the caller's transaction: rows are marked here, synchronously; the cluster calls are
+queued as operations that start with transaction.on_commit. Billing records the state change and
+its audit row; the operations are the infobases' own record.
 """
 
 from collections.abc import Sequence
 
+from django.db import transaction
+from django.utils import timezone
+
+from . import storage
+from .models import (
+    Backup,
+    Infobase,
+    InfobaseAccess,
+    InfobaseStatus,
+    Operation,
+    OperationKind,
+    PlacementRequest,
+    ScheduledUpdate,
+)
+from .services.common import queue_operations
+from .services.licensing import licence_record_terminations, removed_rows
+
+_LIVE = (InfobaseStatus.CREATING, InfobaseStatus.READY, InfobaseStatus.FAILED)
+
 
 def infobases_block_for_subscribers(*, subscriber_ids: Sequence[int], reason: str) -> None:
     """Suspension (3.5): block and unpublish every infobase of these subscribers."""
+    rows = list(
+        Infobase.objects.filter(
+            subscriber_id__in=list(subscriber_ids), status__in=_LIVE, blocked_at__isnull=True
+        ).values_list("pk", "subscriber_id", "ref", "status")
+    )
+    if not rows:
+        return
+    Infobase.objects.filter(pk__in=[row[0] for row in rows]).update(blocked_at=timezone.now())
+    queue_operations(
+        [
+            Operation(
+                subscriber_id=sub,
+                infobase_id=pk,
+                kind=OperationKind.BLOCK,
+                params={"ref": ref, "message": reason},
+            )
+            for pk, sub, ref, status in rows
+            # One being created is blocked by its own create operation when it finishes.
+            if status != InfobaseStatus.CREATING
+        ]
+    )
 
 
 def infobases_unblock_for_subscribers(*, subscriber_ids: Sequence[int], reason: str) -> None:
     """Resume: publish and unblock again what the suspension blocked."""
+    rows = list(
+        Infobase.objects.filter(
+            subscriber_id__in=list(subscriber_ids), blocked_at__isnull=False
+        ).values_list("pk", "subscriber_id", "ref", "status")
+    )
+    if not rows:
+        return
+    Infobase.objects.filter(pk__in=[row[0] for row in rows]).update(blocked_at=None)
+    queue_operations(
+        [
+            Operation(
+                subscriber_id=sub,
+                infobase_id=pk,
+                kind=OperationKind.UNBLOCK,
+                params={"ref": ref, "reason": reason},
+            )
+            for pk, sub, ref, status in rows
+            if status in _LIVE and status != InfobaseStatus.CREATING
+        ]
+    )
 
 
 def infobases_purge_for_subscribers(*, subscriber_ids: Sequence[int], rule: str) -> dict:
@@ -20,4 +82,54 @@ def infobases_purge_for_subscribers(*, subscriber_ids: Sequence[int], rule: str)
 
     Returns a summary of what was deleted, for the purge record.
     """
-    return {"infobases": 0, "backups": 0, "infobase_users": 0}
+    ids = list(subscriber_ids)
+    infobases = list(
+        Infobase.objects.filter(subscriber_id__in=ids)
+        .exclude(status=InfobaseStatus.DELETED)
+        .values_list("pk", "subscriber_id", "ref")
+    )
+    files = list(
+        Backup.objects.filter(subscriber_id__in=ids).exclude(file="").values_list("file", flat=True)
+    )
+    files += list(
+        PlacementRequest.objects.filter(subscriber_id__in=ids).values_list("file", flat=True)
+    )
+    accesses = InfobaseAccess.objects.filter(infobase__subscriber_id__in=ids)
+    removed = removed_rows(accesses)
+    # Children first, by subscriber, so the number of queries does not depend on the rows.
+    access_count = accesses.delete()[0]
+    backup_count = Backup.objects.filter(subscriber_id__in=ids).delete()[0]
+    ScheduledUpdate.objects.filter(infobase__subscriber_id__in=ids).delete()
+    PlacementRequest.objects.filter(subscriber_id__in=ids).delete()
+    Operation.objects.filter(subscriber_id__in=ids).update(infobase=None)
+    infobase_count = Infobase.objects.filter(subscriber_id__in=ids).delete()[0]
+    licence_record_terminations(removed=removed)
+    queue_operations(
+        [
+            Operation(
+                subscriber_id=sub,
+                infobase_id=None,
+                kind=OperationKind.PURGE,
+                params={"ref": ref, "rule": rule},
+            )
+            for _pk, sub, ref in infobases
+        ]
+    )
+    if files:
+        from .tasks import delete_files
+
+        transaction.on_commit(lambda: delete_files.delay(files))
+    return {
+        "infobases": len(infobases),
+        "infobase_rows": infobase_count,
+        "backups": backup_count,
+        "infobase_users": access_count,
+    }
+
+
+__all__ = [
+    "infobases_block_for_subscribers",
+    "infobases_purge_for_subscribers",
+    "infobases_unblock_for_subscribers",
+    "storage",
+]

@@ -1,9 +1,24 @@
 from django.urls import path
 
-from subscribers.views import coming_soon
+from .views import backups, infobases
 
 app_name = "infobases"
 urlpatterns = [
-    path("", coming_soon, {"section": "apps"}, name="index"),
-    path("backups/", coming_soon, {"section": "backups"}, name="backups"),
+    path("", infobases.index, name="index"),
+    path("add/", infobases.add, name="add"),
+    path("upload/", infobases.upload, name="upload"),
+    path("access/", infobases.access, name="access"),
+    path("access/set/", infobases.access_set, name="access_set"),
+    path("access/<int:pk>/revoke/", infobases.access_revoke, name="access_revoke"),
+    path("licences/", backups.licences, name="licences"),
+    path("<int:pk>/", infobases.detail, name="detail"),
+    path("<int:pk>/rename/", infobases.rename, name="rename"),
+    path("<int:pk>/delete/", infobases.delete, name="delete"),
+    path("<int:pk>/lock/", infobases.lock, name="lock"),
+    path("<int:pk>/backup/", backups.create, name="backup_create"),
+    path("<int:pk>/sessions/<str:session_id>/end/", infobases.session_end, name="session_end"),
+    path("backups/", backups.index, name="backups"),
+    path("backups/<int:pk>/download/", backups.download, name="backup_download"),
+    path("backups/<int:pk>/restore/", backups.restore, name="backup_restore"),
+    path("backups/file/<str:token>/", backups.download_file, name="backup_file"),
 ]

@@ -1,0 +1,113 @@
+"""Tenancy of the infobases app: objects reach views only through these helpers (STYLE.md §4).
+
+Managers (owner, administrator) see every infobase of the subscriber; other members only the
+infobases they were given access to. Anything else answers 404.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from subscribers.access import get_for_member
+from subscribers.models import Membership, SubscriberStatus
+
+from .models import Backup, BackupStatus, Infobase, InfobaseAccess, InfobaseStatus
+
+VISIBLE = (
+    InfobaseStatus.CREATING,
+    InfobaseStatus.READY,
+    InfobaseStatus.FAILED,
+    InfobaseStatus.DELETING,
+)
+
+
+def infobases_visible_to(*, membership: Membership) -> QuerySet:
+    qs = Infobase.objects.filter(subscriber_id=membership.subscriber_id, status__in=VISIBLE)
+    if not membership.can_manage:
+        qs = qs.filter(accesses__membership=membership)
+    return qs
+
+
+def infobase_for_member(*, membership: Membership, pk) -> Infobase:
+    return get_for_member(
+        infobases_visible_to(membership=membership).select_related("solution", "release"),
+        membership=membership,
+        pk=pk,
+    )
+
+
+def infobase_for_manager(*, membership: Membership, pk) -> Infobase:
+    infobase = infobase_for_member(membership=membership, pk=pk)
+    if not membership.can_manage:
+        raise Http404
+    return infobase
+
+
+def access_for_manager(*, membership: Membership, pk) -> InfobaseAccess:
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(
+        InfobaseAccess.objects.select_related("infobase__subscriber", "membership__user"),
+        membership=membership,
+        pk=pk,
+        field="infobase__subscriber",
+    )
+
+
+def member_for_access(*, membership: Membership, pk) -> Membership:
+    return get_for_member(Membership.objects.select_related("user"), membership=membership, pk=pk)
+
+
+def backups_visible_to(*, membership: Membership) -> QuerySet:
+    """Copies a member may download: managers all, others those of infobases with full rights."""
+    qs = Backup.objects.filter(subscriber_id=membership.subscriber_id)
+    if not membership.can_manage:
+        qs = qs.filter(infobase__accesses__membership=membership, infobase__accesses__role="full")
+    return qs
+
+
+def newest_done(qs: QuerySet) -> QuerySet:
+    """Only the last finished copy of each infobase (2.4: what a suspended subscriber keeps)."""
+    newer = Backup.objects.filter(
+        infobase=OuterRef("infobase"),
+        status=BackupStatus.DONE,
+        created_at__gt=OuterRef("created_at"),
+    )
+    return qs.filter(status=BackupStatus.DONE).exclude(Exists(newer))
+
+
+def backup_for_download(*, membership: Membership, pk) -> Backup:
+    qs = backups_visible_to(membership=membership).filter(status=BackupStatus.DONE)
+    if membership.subscriber.status != SubscriberStatus.ACTIVE:
+        qs = newest_done(qs)
+    return get_for_member(qs.select_related("infobase"), membership=membership, pk=pk)
+
+
+def backup_for_manager(*, membership: Membership, pk) -> Backup:
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(
+        Backup.objects.select_related("infobase__solution", "subscriber"),
+        membership=membership,
+        pk=pk,
+    )
+
+
+def active_subscriber_required(view):
+    """Panel actions other than downloading the last backups need an active subscriber (3.5)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        suspended = request.membership.subscriber.status != SubscriberStatus.ACTIVE
+        if suspended and request.method == "POST":
+            messages.error(
+                request, _("Access to the service is suspended: this action is not available.")
+            )
+            return redirect("infobases:index")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,287 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from onebuh.admin_mixins import ReadOnlyAdminMixin
+
+from . import reporting, services
+from .forms import NumbersImportForm, ReportForm
+from .models import (
+    Backup,
+    Infobase,
+    InfobaseAccess,
+    LicenceEvent,
+    Operation,
+    OperationStatus,
+    PlacementRequest,
+    RegistrationNumber,
+    Release,
+    ScheduledUpdate,
+    Solution,
+)
+
+
+def _admin_page(model_admin, request, template: str, title, form):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, f"admin/infobases/{template}.html", context)
+
+
+class ReleaseInline(admin.TabularInline):
+    model = Release
+    extra = 0
+    fields = ("version", "released_on", "notes", "template", "published_at")
+    readonly_fields = ("published_at",)
+
+
+@admin.register(Solution)
+class SolutionAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "is_published", "sort_order")
+    list_editable = ("is_published", "sort_order")
+    prepopulated_fields = {"code": ("name",)}
+    inlines = [ReleaseInline]
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    list_display = ("solution", "version", "released_on", "published_at")
+    list_filter = ("solution",)
+    readonly_fields = ("published_at",)
+    actions = ["publish"]
+
+    @admin.action(description=_("Publish: inform subscribers and schedule the night updates"))
+    def publish(self, request, queryset):
+        scheduled = sum(
+            services.release_publish(release=release, actor=request.user) for release in queryset
+        )
+        self.message_user(
+            request, _("Published. Updates scheduled: %(count)s.") % {"count": scheduled}
+        )
+
+
+class AccessInline(admin.TabularInline):
+    model = InfobaseAccess
+    extra = 0
+    can_delete = False
+    fields = ("membership", "login", "role", "granted_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Infobase)
+class InfobaseAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "subscriber",
+        "solution",
+        "release",
+        "status",
+        "blocked_at",
+        "is_typical",
+    )
+    list_filter = ("status", "solution", "is_typical")
+    search_fields = ("name", "ref", "subscriber__name", "subscriber__bin", "subscriber__iin")
+    list_select_related = ("subscriber", "solution", "release")
+    # Statuses change only through operations; staff mark typical/modified here (7).
+    fields = (
+        "subscriber",
+        "solution",
+        "release",
+        "name",
+        "ref",
+        "status",
+        "status_message",
+        "is_typical",
+        "blocked_at",
+        "size_bytes",
+        "lock_from",
+        "lock_to",
+        "created_at",
+        "deleted_at",
+    )
+    readonly_fields = (
+        "subscriber",
+        "solution",
+        "release",
+        "name",
+        "ref",
+        "status",
+        "status_message",
+        "blocked_at",
+        "size_bytes",
+        "lock_from",
+        "lock_to",
+        "created_at",
+        "deleted_at",
+    )
+    inlines = [AccessInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Operation)
+class OperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "kind", "subscriber", "infobase", "status", "message", "attempts")
+    list_filter = ("status", "kind")
+    search_fields = ("params__ref", "subscriber__name")
+    list_select_related = ("subscriber", "infobase")
+    actions = ["retry"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("infobases.change_operation")
+
+    @admin.action(description=_("Run the failed operations again"), permissions=["change"])
+    def retry(self, request, queryset):
+        count = sum(
+            services.operation_retry(operation=op, actor=request.user)
+            for op in queryset.filter(status=OperationStatus.FAILED)
+        )
+        self.message_user(request, _("Queued again: %(count)s.") % {"count": count})
+
+
+@admin.register(Backup)
+class BackupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "infobase",
+        "subscriber",
+        "kind",
+        "status",
+        "size_bytes",
+        "created_at",
+        "keep_until",
+    )
+    list_filter = ("kind", "status")
+    list_select_related = ("infobase", "subscriber")
+
+
+@admin.register(PlacementRequest)
+class PlacementRequestAdmin(admin.ModelAdmin):
+    list_display = ("name", "subscriber", "original_name", "size_bytes", "status", "created_at")
+    list_filter = ("status",)
+    fields = (
+        "subscriber",
+        "uploaded_by",
+        "name",
+        "solution",
+        "comment",
+        "original_name",
+        "size_bytes",
+        "sha256",
+        "status",
+        "ticket_id",
+        "infobase",
+        "created_at",
+    )
+    readonly_fields = (
+        "subscriber",
+        "uploaded_by",
+        "comment",
+        "original_name",
+        "size_bytes",
+        "sha256",
+        "ticket_id",
+        "infobase",
+        "created_at",
+    )
+    actions = ["place"]
+
+    @admin.action(
+        description=_("Place as a new infobase of the subscriber"), permissions=["change"]
+    )
+    def place(self, request, queryset):
+        for item in queryset:
+            try:
+                services.placement_request_place(request=item, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{item}: {'; '.join(error.messages)}", messages.ERROR)
+
+
+@admin.register(ScheduledUpdate)
+class ScheduledUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("infobase", "release", "scheduled_for", "status", "message", "finished_at")
+    list_filter = ("status", "release__solution")
+    list_select_related = ("infobase", "release")
+
+
+@admin.register(LicenceEvent)
+class LicenceEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "kind", "subscriber", "solution", "user_email")
+    list_filter = ("kind", "solution", "subscriber__legal_form")
+    list_select_related = ("subscriber", "solution")
+    change_list_template = "admin/infobases/licenceevent/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.report_view)
+        return [path("report/", view, name="infobases_licence_report"), *super().get_urls()]
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        form = ReportForm(request.GET or None)
+        if form.is_valid() and "format" in request.GET:
+            period = form.cleaned_data
+            stamp = f"{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}"
+            if request.GET["format"] == "xlsx":
+                content = reporting.report_xlsx(**period)
+                kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                name = f"licences-{stamp}.xlsx"
+            else:
+                form_code = request.GET.get("legal_form", "legal_entity")
+                if form_code not in reporting.SUBSCRIBER_COLUMNS:
+                    form_code = "legal_entity"
+                content = reporting.report_csv(legal_form=form_code, **period)
+                kind, name = "text/csv; charset=utf-8", f"licences-{form_code}-{stamp}.csv"
+            response = HttpResponse(content, content_type=kind)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return _admin_page(
+            self, request, "licence_report", _("Licence report for the rights holder (2.2)"), form
+        )
+
+
+@admin.register(RegistrationNumber)
+class RegistrationNumberAdmin(admin.ModelAdmin):
+    list_display = ("number", "subscriber", "solution", "user_email", "assigned_on")
+    list_filter = ("solution",)
+    search_fields = ("number", "user_email", "subscriber__name", "subscriber__bin")
+    autocomplete_fields = ("subscriber",)
+    change_list_template = "admin/infobases/registrationnumber/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="infobases_numbers_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = NumbersImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            try:
+                count = services.registration_numbers_import(
+                    data=raw.decode("utf-8-sig"), actor=request.user
+                )
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file must be UTF-8 text."))
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                self.message_user(request, _("Imported: %(count)s.") % {"count": count})
+                return redirect(reverse("admin:infobases_registrationnumber_changelist"))
+        return _admin_page(
+            self, request, "numbers_import", _("Import registration numbers (2.3)"), form
+        )

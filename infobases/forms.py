@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessRole, Solution
+
+
+class InfobaseAddForm(forms.Form):
+    solution = forms.ModelChoiceField(
+        label=_("Solution"), queryset=Solution.objects.filter(is_published=True), empty_label=None
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    with_demo_data = forms.TypedChoiceField(
+        label=_("Content"),
+        choices=[("0", _("Empty infobase")), ("1", _("With demo data"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+
+
+class LockForm(forms.Form):
+    starts = forms.DateTimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Empty means now."),
+    )
+    ends = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Empty means until you clear the lock."),
+    )
+    message = forms.CharField(label=_("Message to users"), max_length=255, required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Infobase dump (.dt)"))
+    sha256 = forms.CharField(
+        label=_("SHA-256 checksum of the file"),
+        max_length=64,
+        min_length=64,
+        help_text=_(
+            "Windows: certutil -hashfile base.dt SHA256; Linux and macOS: sha256sum base.dt"
+        ),
+    )
+    name = forms.CharField(label=_("Infobase name"), max_length=100)
+    solution = forms.ModelChoiceField(
+        label=_("Solution"),
+        queryset=Solution.objects.filter(is_published=True),
+        required=False,
+        empty_label=_("— not sure —"),
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+
+
+class AccessForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    infobase = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Role"), choices=AccessRole.choices)
+
+
+class RestoreForm(forms.Form):
+    into = forms.ChoiceField(
+        label=_("Restore into"),
+        choices=[("same", _("the same infobase")), ("new", _("a new infobase"))],
+        widget=forms.RadioSelect,
+        initial="same",
+    )
+    name = forms.CharField(label=_("Name of the new infobase"), max_length=100, required=False)
+
+
+class ReportForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The period must start before it ends."))
+        return data
+
+
+class NumbersImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: tax_number, solution, email, number, assigned_on."),
+    )

@@ -1,0 +1,42 @@
+from .backup import (
+    Backup,
+    BackupKind,
+    BackupStatus,
+    PlacementRequest,
+    PlacementStatus,
+    ScheduledUpdate,
+    UpdateStatus,
+)
+from .catalog import Release, Solution
+from .infobase import (
+    AccessRole,
+    Infobase,
+    InfobaseAccess,
+    InfobaseStatus,
+    Operation,
+    OperationKind,
+    OperationStatus,
+)
+from .licensing import LicenceEvent, LicenceEventKind, RegistrationNumber
+
+__all__ = [
+    "AccessRole",
+    "Backup",
+    "BackupKind",
+    "BackupStatus",
+    "Infobase",
+    "InfobaseAccess",
+    "InfobaseStatus",
+    "LicenceEvent",
+    "LicenceEventKind",
+    "Operation",
+    "OperationKind",
+    "OperationStatus",
+    "PlacementRequest",
+    "PlacementStatus",
+    "Release",
+    "RegistrationNumber",
+    "ScheduledUpdate",
+    "Solution",
+    "UpdateStatus",
+]

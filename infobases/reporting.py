@@ -1,0 +1,114 @@
+"""2.2: the report to the rights holder about registration, renewal and termination of rights.
+
+Each legal form has its own columns: the data 2.2 requires of it. The XLSX has a sheet per
+legal form; the CSV is one legal form at a time.
+"""
+
+import csv
+import datetime
+import io
+
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from subscribers.models import LegalForm
+
+from .models import LicenceEvent
+
+# Column titles have their own context: the same English words mean other things in the UI.
+EVENT_COLUMNS = [
+    (
+        pgettext_lazy("licence report", "Date"),
+        lambda e: timezone.localtime(e.at).strftime("%d.%m.%Y"),
+    ),
+    (pgettext_lazy("licence report", "Event"), lambda e: str(e.get_kind_display())),
+    (pgettext_lazy("licence report", "Product"), lambda e: e.solution.name),
+    (pgettext_lazy("licence report", "User"), lambda e: e.user_full_name),
+    (pgettext_lazy("licence report", "User's email"), lambda e: e.user_email),
+]
+RESPONSIBLE = [
+    (pgettext_lazy("licence report", "Responsible person"), lambda s: s.responsible_full_name),
+    (pgettext_lazy("licence report", "Responsible person's email"), lambda s: s.responsible_email),
+    (pgettext_lazy("licence report", "Responsible person's mobile"), lambda s: s.responsible_phone),
+]
+# 2.2 of the terms, per legal form.
+SUBSCRIBER_COLUMNS = {
+    LegalForm.INDIVIDUAL: [
+        (pgettext_lazy("licence report", "ИИН"), lambda s: s.iin),
+        (pgettext_lazy("licence report", "Main activity"), lambda s: s.main_activity),
+        (pgettext_lazy("licence report", "Full name"), lambda s: s.person_full_name),
+        (pgettext_lazy("licence report", "Home address"), lambda s: s.address),
+        *RESPONSIBLE,
+    ],
+    LegalForm.ENTREPRENEUR: [
+        (pgettext_lazy("licence report", "Name"), lambda s: s.name),
+        (pgettext_lazy("licence report", "ИИН"), lambda s: s.iin),
+        (pgettext_lazy("licence report", "Main activity"), lambda s: s.main_activity),
+        (pgettext_lazy("licence report", "Full name"), lambda s: s.person_full_name),
+        (pgettext_lazy("licence report", "Home address"), lambda s: s.address),
+        *RESPONSIBLE,
+    ],
+    LegalForm.LEGAL_ENTITY: [
+        (pgettext_lazy("licence report", "Name"), lambda s: s.name),
+        (pgettext_lazy("licence report", "БИН"), lambda s: s.bin),
+        (pgettext_lazy("licence report", "Main activity"), lambda s: s.main_activity),
+        (pgettext_lazy("licence report", "Director's full name"), lambda s: s.person_full_name),
+        (pgettext_lazy("licence report", "Registered address"), lambda s: s.address),
+        *RESPONSIBLE,
+    ],
+}
+
+
+def _bounds(date_from: datetime.date, date_to: datetime.date):
+    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return start, end
+
+
+def report_header(legal_form: str) -> list[str]:
+    return [str(title) for title, _get in EVENT_COLUMNS + SUBSCRIBER_COLUMNS[legal_form]]
+
+
+def report_rows(*, date_from, date_to, legal_form: str) -> list[list[str]]:
+    start, end = _bounds(date_from, date_to)
+    events = (
+        LicenceEvent.objects.filter(at__gte=start, at__lt=end, subscriber__legal_form=legal_form)
+        .select_related("subscriber", "solution")
+        .order_by("at", "pk")
+    )
+    columns = SUBSCRIBER_COLUMNS[legal_form]
+    return [
+        [get(e) for _t, get in EVENT_COLUMNS] + [get(e.subscriber) for _t, get in columns]
+        for e in events
+    ]
+
+
+def report_csv(*, date_from, date_to, legal_form: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(report_header(legal_form))
+    writer.writerows(report_rows(date_from=date_from, date_to=date_to, legal_form=legal_form))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8.
+
+
+def report_xlsx(*, date_from, date_to) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for form in LegalForm:
+        sheet = book.create_sheet(title=str(form.label)[:31])
+        sheet.append(report_header(form))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in report_rows(date_from=date_from, date_to=date_to, legal_form=form):
+            sheet.append(row)
+        for column in sheet.columns:
+            width = max(len(str(cell.value or "")) for cell in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

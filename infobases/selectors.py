@@ -1,0 +1,118 @@
+"""Reads of the infobases app that need thought. Every list here is a fixed number of queries."""
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from subscribers.models import Membership
+
+from .access import backups_visible_to, infobases_visible_to, newest_done
+from .models import (
+    Backup,
+    BackupStatus,
+    InfobaseAccess,
+    Operation,
+    Release,
+    ScheduledUpdate,
+    UpdateStatus,
+)
+from .provisioning import CLIENT_NAMES, ProvisioningError, get_driver
+
+
+def latest_releases() -> dict[int, Release]:
+    """The latest published release of each solution (the catalog is small: one query)."""
+    latest = {}
+    for release in Release.objects.filter(published_at__isnull=False).order_by(
+        "solution_id", "-released_on", "-id"
+    ):
+        latest.setdefault(release.solution_id, release)
+    return latest
+
+
+def infobase_list(*, membership: Membership) -> list:
+    last_backup = (
+        Backup.objects.filter(infobase=OuterRef("pk"), status=BackupStatus.DONE)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    infobases = list(
+        infobases_visible_to(membership=membership)
+        .select_related("solution", "release")
+        .annotate(last_backup_at=Subquery(last_backup))
+        .order_by("name", "pk")
+    )
+    ids = [ib.pk for ib in infobases]
+    latest = latest_releases()
+    updates = {
+        u.infobase_id: u
+        for u in ScheduledUpdate.objects.filter(
+            infobase_id__in=ids, status__in=[UpdateStatus.SCHEDULED, UpdateStatus.RUNNING]
+        ).select_related("release")
+    }
+    now = timezone.now()
+    for ib in infobases:
+        newest = latest.get(ib.solution_id)
+        ib.newer_release = (
+            newest
+            if newest and (ib.release is None or newest.released_on > ib.release.released_on)
+            else None
+        )
+        ib.pending_update = updates.get(ib.pk)
+        ib.lock_is_active = ib.lock_active(now)
+    return infobases
+
+
+def access_matrix(*, membership: Membership) -> dict:
+    """The users/access page: members × infobases with roles, in three queries."""
+    infobases = list(infobases_visible_to(membership=membership).order_by("name", "pk"))
+    members = list(
+        Membership.objects.filter(subscriber_id=membership.subscriber_id)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+    accesses = {
+        (a.membership_id, a.infobase_id): a
+        for a in InfobaseAccess.objects.filter(infobase__in=[ib.pk for ib in infobases])
+    }
+    rows = [
+        {"member": m, "cells": [(ib, accesses.get((m.pk, ib.pk))) for ib in infobases]}
+        for m in members
+    ]
+    return {
+        "infobases": infobases,
+        "rows": rows,
+        "users_with_access": len({key[0] for key in accesses}),
+    }
+
+
+def backup_list(*, membership: Membership, infobase=None):
+    qs = backups_visible_to(membership=membership)
+    if membership.subscriber.status != "active":
+        qs = newest_done(qs)
+    if infobase is not None:
+        qs = qs.filter(infobase=infobase)
+    return qs.select_related("infobase").order_by("-created_at", "-pk")
+
+
+def recent_operations(*, infobase, limit: int = 10):
+    return Operation.objects.filter(infobase=infobase).select_related("actor")[:limit]
+
+
+def infobase_sessions(*, infobase) -> tuple[list, str]:
+    """The live sessions from the cluster, and an error message if it could not be asked."""
+    if not infobase.is_ready:
+        return [], ""
+    try:
+        sessions = get_driver().sessions(ref=infobase.ref)
+    except ProvisioningError as error:
+        return [], str(error)
+    return [
+        {"session": s, "client_name": CLIENT_NAMES.get(s.client, s.client)} for s in sessions
+    ], ""
+
+
+def own_login(*, membership: Membership, infobase) -> str | None:
+    return (
+        InfobaseAccess.objects.filter(infobase=infobase, membership=membership)
+        .values_list("login", flat=True)
+        .first()
+    )

@@ -1,0 +1,304 @@
+"""Adding, renaming and deleting infobases (1.2), and members' access to them (2.4)."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from subscribers.audit import audit_record
+from subscribers.models import Membership, Subscriber
+
+from ..models import (
+    AccessRole,
+    Infobase,
+    InfobaseAccess,
+    InfobaseStatus,
+    OperationKind,
+    Release,
+    ScheduledUpdate,
+    Solution,
+    UpdateStatus,
+)
+from .common import (
+    check_infobase_limit,
+    check_user_limit,
+    lock_subscriber,
+    queue_operation,
+    require_active,
+)
+from .licensing import licence_record_registration, licence_record_terminations, removed_rows
+
+
+def _new_ref(subscriber_id: int) -> str:
+    return f"s{subscriber_id}_{secrets.token_hex(4)}"
+
+
+def latest_release(solution: Solution) -> Release | None:
+    return (
+        solution.releases.filter(published_at__isnull=False).order_by("-released_on", "-id").first()
+    )
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Give the infobase a name."))
+    if len(name) > 100:
+        raise ValidationError(_("The name is too long (100 characters at most)."))
+    return name
+
+
+@transaction.atomic
+def infobase_create(
+    *,
+    subscriber: Subscriber,
+    solution: Solution,
+    name: str,
+    with_demo_data: bool,
+    actor,
+    restore_from: str = "",
+) -> Infobase:
+    """Add an infobase from the catalog (empty or with demo data), or load it from a stored .dt.
+
+    `restore_from` is a file path relative to ONEBUH_INFOBASES_DIR (a backup or an upload).
+    """
+    subscriber = lock_subscriber(subscriber)
+    require_active(subscriber)
+    name = _clean_name(name)
+    if not solution.is_published:
+        raise ValidationError(_("This solution is not offered any more."))
+    if with_demo_data and not solution.demo_template and not restore_from:
+        raise ValidationError(_("This solution has no demo data; add an empty infobase."))
+    check_infobase_limit(subscriber)
+    release = latest_release(solution)
+    infobase = Infobase.objects.create(
+        subscriber=subscriber,
+        solution=solution,
+        release=release,
+        name=name,
+        ref=_new_ref(subscriber.pk),
+        with_demo_data=with_demo_data,
+    )
+    template = release.template_path if release else solution.template
+    if restore_from:
+        kind, params = OperationKind.LOAD, {"restore_from": restore_from}
+    elif with_demo_data:
+        kind, params = OperationKind.LOAD, {"template_dt": solution.demo_template}
+    else:
+        kind, params = OperationKind.CREATE, {}
+    queue_operation(
+        subscriber=subscriber,
+        infobase=infobase,
+        kind=kind,
+        actor=actor,
+        params={"ref": infobase.ref, "template": template, **params},
+    )
+    audit_record(
+        action="infobase.create",
+        subscriber=subscriber,
+        actor=actor,
+        target=infobase,
+        data={"solution": solution.code, "demo": with_demo_data, "from": restore_from},
+    )
+    return infobase
+
+
+@transaction.atomic
+def infobase_rename(*, infobase: Infobase, name: str, actor) -> Infobase:
+    require_active(infobase.subscriber)
+    old, infobase.name = infobase.name, _clean_name(name)
+    infobase.save(update_fields=["name"])
+    audit_record(
+        action="infobase.rename",
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
+        data={"from": old, "to": infobase.name},
+    )
+    return infobase
+
+
+@transaction.atomic
+def infobase_delete(*, infobase: Infobase, actor) -> Infobase:
+    """1.2: delete after a final backup that is kept for 30 days (made by the operation)."""
+    require_active(infobase.subscriber)
+    # Claim the row: two clicks (or two admins) queue one deletion only.
+    claimed = Infobase.objects.filter(
+        pk=infobase.pk, status__in=[InfobaseStatus.READY, InfobaseStatus.FAILED]
+    ).update(status=InfobaseStatus.DELETING, status_message="")
+    if not claimed:
+        raise ValidationError(_("The infobase is busy (being created or deleted); try later."))
+    accesses = InfobaseAccess.objects.filter(infobase=infobase)
+    removed = removed_rows(accesses)
+    accesses.delete()
+    licence_record_terminations(removed=removed)
+    ScheduledUpdate.objects.filter(infobase=infobase, status=UpdateStatus.SCHEDULED).update(
+        status=UpdateStatus.CANCELLED, message=_("The infobase was deleted.")
+    )
+    queue_operation(
+        subscriber_id=infobase.subscriber_id,
+        infobase=infobase,
+        kind=OperationKind.DROP,
+        actor=actor,
+        params={"ref": infobase.ref},
+    )
+    audit_record(
+        action="infobase.delete", subscriber=infobase.subscriber, actor=actor, target=infobase
+    )
+    infobase.status = InfobaseStatus.DELETING
+    return infobase
+
+
+def _login_for(membership: Membership) -> str:
+    return membership.user.email.lower()
+
+
+@transaction.atomic
+def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) -> InfobaseAccess:
+    """Give a member access with a role, or change the role; the cluster user follows."""
+    if role not in AccessRole.values:
+        raise ValidationError(_("Choose a role: full rights or user."))
+    if membership.subscriber_id != infobase.subscriber_id:
+        raise ValidationError(_("Only the subscriber's own members can get access (2.4)."))
+    subscriber = lock_subscriber(infobase.subscriber)
+    require_active(subscriber)
+    if not infobase.is_live:
+        raise ValidationError(_("The infobase is being deleted."))
+    access = InfobaseAccess.objects.filter(infobase=infobase, membership=membership).first()
+    if access is not None and access.role == role:
+        return access
+    is_new = access is None
+    if is_new:
+        check_user_limit(subscriber, membership_id=membership.pk)
+        try:
+            with transaction.atomic():
+                access = InfobaseAccess.objects.create(
+                    infobase=infobase,
+                    membership=membership,
+                    role=role,
+                    login=_login_for(membership),
+                )
+        except IntegrityError as error:
+            raise ValidationError(_("This member already has access.")) from error
+        licence_record_registration(access=access)
+    else:
+        access.role = role
+        access.save(update_fields=["role"])
+    user = membership.user
+    queue_operation(
+        subscriber=subscriber,
+        infobase=infobase,
+        kind=OperationKind.USER_SET,
+        actor=actor,
+        params={
+            "ref": infobase.ref,
+            "login": access.login,
+            "full_name": user.display_name,
+            "role": role,
+            "new": is_new,
+            "email": user.email,
+        },
+    )
+    audit_record(
+        action="infobase.access_grant" if is_new else "infobase.access_change",
+        subscriber=subscriber,
+        actor=actor,
+        target=access,
+        data={"infobase": infobase.pk, "member": user.email, "role": role},
+    )
+    return access
+
+
+@transaction.atomic
+def access_revoke(*, access: InfobaseAccess, actor) -> None:
+    infobase = access.infobase
+    require_active(infobase.subscriber)
+    accesses = InfobaseAccess.objects.filter(pk=access.pk)
+    removed = removed_rows(accesses)
+    if not accesses.delete()[0]:
+        return  # Revoked already by someone else.
+    licence_record_terminations(removed=removed)
+    queue_operation(
+        subscriber_id=infobase.subscriber_id,
+        infobase=infobase,
+        kind=OperationKind.USER_REMOVE,
+        actor=actor,
+        params={"ref": infobase.ref, "login": access.login},
+    )
+    audit_record(
+        action="infobase.access_revoke",
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
+        data={"login": access.login},
+    )
+
+
+@transaction.atomic
+def session_end(*, infobase: Infobase, session_id: str, actor) -> None:
+    require_active(infobase.subscriber)
+    queue_operation(
+        subscriber_id=infobase.subscriber_id,
+        infobase=infobase,
+        kind=OperationKind.SESSION_END,
+        actor=actor,
+        params={"ref": infobase.ref, "session_id": session_id},
+    )
+    audit_record(
+        action="infobase.session_end",
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
+        data={"session": session_id},
+    )
+
+
+@transaction.atomic
+def lock_set(*, infobase: Infobase, starts, ends, message: str, actor) -> Infobase:
+    """A session lock for the subscriber's maintenance: shown as active while it is in force."""
+    require_active(infobase.subscriber)
+    starts = starts or timezone.now()
+    if ends is not None and ends <= starts:
+        raise ValidationError(_("The lock must end after it starts."))
+    infobase.lock_from, infobase.lock_to = starts, ends
+    infobase.lock_message = message.strip()[:255] or _("The infobase is locked for maintenance.")
+    infobase.lock_code = secrets.token_hex(3)
+    infobase.save(update_fields=["lock_from", "lock_to", "lock_message", "lock_code"])
+    queue_operation(
+        subscriber_id=infobase.subscriber_id,
+        infobase=infobase,
+        kind=OperationKind.LOCK_SET,
+        actor=actor,
+        params={
+            "ref": infobase.ref,
+            "from": starts.isoformat(),
+            "to": ends.isoformat() if ends else None,
+            "message": infobase.lock_message,
+            "code": infobase.lock_code,
+        },
+    )
+    audit_record(
+        action="infobase.lock_set", subscriber=infobase.subscriber, actor=actor, target=infobase
+    )
+    return infobase
+
+
+@transaction.atomic
+def lock_clear(*, infobase: Infobase, actor) -> Infobase:
+    require_active(infobase.subscriber)
+    infobase.lock_from = infobase.lock_to = None
+    infobase.lock_message = infobase.lock_code = ""
+    infobase.save(update_fields=["lock_from", "lock_to", "lock_message", "lock_code"])
+    queue_operation(
+        subscriber_id=infobase.subscriber_id,
+        infobase=infobase,
+        kind=OperationKind.LOCK_CLEAR,
+        actor=actor,
+        params={"ref": infobase.ref},
+    )
+    audit_record(
+        action="infobase.lock_clear", subscriber=infobase.subscriber, actor=actor, target=infobase
+    )
+    return infobase

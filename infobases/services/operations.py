@@ -1,0 +1,260 @@
+"""The runner of provisioning operations: claim, call the driver, record the result.
+
+Driver calls happen outside database transactions (they take minutes); each result is written
+in a short transaction. An operation runs once: the claim is a conditional UPDATE queued → running.
+"""
+
+import datetime
+import logging
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onebuh.emails import send_templated_email
+from subscribers.audit import audit_record
+
+from .. import storage
+from ..models import (
+    Backup,
+    BackupKind,
+    BackupStatus,
+    Infobase,
+    InfobaseStatus,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    Release,
+    ScheduledUpdate,
+    UpdateStatus,
+)
+from ..provisioning import Driver, get_driver
+from .backups import FINAL_BACKUP_DAYS
+
+logger = logging.getLogger(__name__)
+# Failures of these leave the infobase in doubt: it is marked failed, never ready.
+STATE_CHANGING = {
+    OperationKind.CREATE,
+    OperationKind.LOAD,
+    OperationKind.DROP,
+    OperationKind.RESTORE,
+    OperationKind.UPDATE,
+}
+
+
+def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | None = None):
+    """Dump the infobase into a Backup row (created here unless given)."""
+    if backup is None:
+        backup = Backup.objects.create(
+            subscriber_id=op.subscriber_id,
+            infobase_id=op.infobase_id,
+            kind=kind,
+            keep_until=(
+                timezone.now() + datetime.timedelta(days=FINAL_BACKUP_DAYS)
+                if kind == BackupKind.FINAL
+                else None
+            ),
+        )
+    relative = storage.backup_relative_path(
+        subscriber_id=op.subscriber_id,
+        ref=op.params["ref"],
+        backup_id=backup.pk,
+        stamp=timezone.localtime().strftime("%Y%m%d-%H%M%S"),
+    )
+    try:
+        size = driver.dump(ref=op.params["ref"], path=storage.root() / relative)
+    except Exception:
+        Backup.objects.filter(pk=backup.pk).update(status=BackupStatus.FAILED)
+        raise
+    now = timezone.now()
+    Backup.objects.filter(pk=backup.pk).update(
+        status=BackupStatus.DONE, file=relative, size_bytes=size, completed_at=now
+    )
+    live_size = driver.size(ref=op.params["ref"])
+    Infobase.objects.filter(pk=op.infobase_id).update(size_bytes=live_size or size)
+    backup.file = relative
+    return backup
+
+
+def _mark_ready(op: Operation, **extra) -> None:
+    Infobase.objects.filter(pk=op.infobase_id).exclude(
+        status__in=[InfobaseStatus.DELETING, InfobaseStatus.DELETED]
+    ).update(status=InfobaseStatus.READY, status_message="", **extra)
+
+
+def _create(op: Operation, driver: Driver) -> None:
+    params = op.params
+    restore_from = params.get("restore_from") or params.get("template_dt") or None
+    if restore_from and params.get("restore_from"):
+        restore_from = storage.absolute(restore_from)
+    elif restore_from:
+        restore_from = Path(restore_from)
+    driver.create(ref=params["ref"], template=params["template"], restore_from=restore_from)
+    blocked = Infobase.objects.filter(pk=op.infobase_id, blocked_at__isnull=False).exists()
+    if blocked:  # Suspended while it was being created.
+        driver.block(ref=params["ref"], message=_("Access to the service is suspended."))
+    else:
+        driver.publish(ref=params["ref"])
+    _mark_ready(op, size_bytes=driver.size(ref=params["ref"]) or 0)
+
+
+def _drop(op: Operation, driver: Driver) -> None:
+    _make_backup(op, driver, kind=BackupKind.FINAL)
+    driver.unpublish(ref=op.params["ref"])
+    driver.drop(ref=op.params["ref"])
+    Infobase.objects.filter(pk=op.infobase_id).update(
+        status=InfobaseStatus.DELETED, deleted_at=timezone.now()
+    )
+
+
+def _purge(op: Operation, driver: Driver) -> None:
+    driver.drop(ref=op.params["ref"])
+
+
+def _user_set(op: Operation, driver: Driver) -> None:
+    p = op.params
+    password = secrets.token_urlsafe(9) if p.get("new") else None
+    driver.user_set(
+        ref=p["ref"], login=p["login"], full_name=p["full_name"], role=p["role"], password=password
+    )
+    if password is not None:
+        infobase = Infobase.objects.filter(pk=op.infobase_id).first()
+        # The password exists only in this email and in 1C; the portal does not keep it.
+        send_templated_email(
+            template="infobases-access",
+            to=[p["email"]],
+            context={
+                "infobase": infobase,
+                "login": p["login"],
+                "password": password,
+                "web_url": f"{settings.ONEBUH_INFOBASES_WEB_URL}/{p['ref']}/",
+            },
+        )
+
+
+def _lock_set(op: Operation, driver: Driver) -> None:
+    p = op.params
+    ends = datetime.datetime.fromisoformat(p["to"]) if p.get("to") else None
+    driver.lock_set(
+        ref=p["ref"],
+        starts=datetime.datetime.fromisoformat(p["from"]),
+        ends=ends,
+        message=p["message"],
+        code=p["code"],
+    )
+
+
+def _backup(op: Operation, driver: Driver) -> None:
+    backup = Backup.objects.get(pk=op.params["backup_id"])
+    _make_backup(op, driver, kind=backup.kind, backup=backup)
+
+
+def _restore(op: Operation, driver: Driver) -> None:
+    source = Backup.objects.get(pk=op.params["backup_id"])
+    _make_backup(op, driver, kind=BackupKind.BEFORE_RESTORE)
+    driver.restore(ref=op.params["ref"], path=storage.absolute(source.file))
+    _mark_ready(op)
+
+
+def _update(op: Operation, driver: Driver) -> None:
+    p = op.params
+    _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
+    driver.update_config(ref=p["ref"], template=p["template"])
+    release = Release.objects.get(pk=p["release_id"])
+    with transaction.atomic():
+        _mark_ready(op, release=release)
+        ScheduledUpdate.objects.filter(pk=p["update_id"]).update(
+            status=UpdateStatus.DONE, message="", finished_at=timezone.now()
+        )
+
+
+HANDLERS = {
+    OperationKind.CREATE: _create,
+    OperationKind.LOAD: _create,
+    OperationKind.DROP: _drop,
+    OperationKind.PURGE: _purge,
+    OperationKind.BLOCK: lambda op, d: d.block(ref=op.params["ref"], message=op.params["message"]),
+    OperationKind.UNBLOCK: lambda op, d: d.unblock(ref=op.params["ref"]),
+    OperationKind.USER_SET: _user_set,
+    OperationKind.USER_REMOVE: lambda op, d: d.user_remove(
+        ref=op.params["ref"], login=op.params["login"]
+    ),
+    OperationKind.SESSION_END: lambda op, d: d.session_end(
+        ref=op.params["ref"], session_id=op.params["session_id"]
+    ),
+    OperationKind.LOCK_SET: _lock_set,
+    OperationKind.LOCK_CLEAR: lambda op, d: d.lock_clear(ref=op.params["ref"]),
+    OperationKind.BACKUP: _backup,
+    OperationKind.RESTORE: _restore,
+    OperationKind.UPDATE: _update,
+}
+
+
+@transaction.atomic
+def _record_failure(op: Operation, message: str) -> None:
+    Operation.objects.filter(pk=op.pk).update(
+        status=OperationStatus.FAILED, message=message, finished_at=timezone.now()
+    )
+    if op.kind in STATE_CHANGING and op.infobase_id:
+        Infobase.objects.filter(pk=op.infobase_id).exclude(status=InfobaseStatus.DELETED).update(
+            status=InfobaseStatus.FAILED, status_message=message
+        )
+    if op.kind == OperationKind.UPDATE:
+        ScheduledUpdate.objects.filter(pk=op.params.get("update_id")).update(
+            status=UpdateStatus.FAILED, message=message, finished_at=timezone.now()
+        )
+    if op.kind == OperationKind.BACKUP:
+        Backup.objects.filter(pk=op.params.get("backup_id")).update(status=BackupStatus.FAILED)
+
+
+def operation_run(*, operation_id, driver: Driver | None = None) -> str:
+    """Run one operation if it is queued; return its final status. Safe to call twice."""
+    claimed = Operation.objects.filter(pk=operation_id, status=OperationStatus.QUEUED).update(
+        status=OperationStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:  # Done, failed, or another worker has it.
+        return Operation.objects.filter(pk=operation_id).values_list("status", flat=True).first()
+    op = Operation.objects.get(pk=operation_id)
+    try:
+        HANDLERS[op.kind](op, driver or get_driver())
+    except Exception as error:
+        logger.exception("Operation %s (%s) failed", op.pk, op.kind)
+        _record_failure(op, str(error) or error.__class__.__name__)
+        return OperationStatus.FAILED
+    Operation.objects.filter(pk=op.pk).update(
+        status=OperationStatus.DONE, message="", finished_at=timezone.now()
+    )
+    return OperationStatus.DONE
+
+
+@transaction.atomic
+def operation_retry(*, operation: Operation, actor) -> bool:
+    """Staff put a failed operation back in the queue; it runs again under the same id."""
+    requeued = Operation.objects.filter(pk=operation.pk, status=OperationStatus.FAILED).update(
+        status=OperationStatus.QUEUED, message=""
+    )
+    if not requeued:
+        return False
+    if operation.kind == OperationKind.BACKUP:
+        Backup.objects.filter(pk=operation.params.get("backup_id")).update(
+            status=BackupStatus.QUEUED
+        )
+    audit_record(
+        action="infobase.operation_retry",
+        subscriber=operation.subscriber,
+        actor=actor,
+        target=operation,
+    )
+    pk = str(operation.pk)
+
+    def start():
+        from ..tasks import run_operation
+
+        run_operation.delay(pk)
+
+    transaction.on_commit(start)
+    return True

@@ -1,0 +1,125 @@
+"""7: publishing releases, informing subscribers and updating typical infobases at night (6.2)."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from subscribers.audit import audit_record
+
+from ..models import (
+    Infobase,
+    InfobaseStatus,
+    Operation,
+    OperationKind,
+    Release,
+    ScheduledUpdate,
+    UpdateStatus,
+)
+
+# 6.2: planned work runs 01:00–06:00 GMT+5 and is announced at least 48 hours ahead.
+WINDOW_START = datetime.time(1, 0)
+WINDOW_END = datetime.time(6, 0)
+NOTICE = datetime.timedelta(hours=48)
+
+
+def in_window(moment: datetime.datetime) -> bool:
+    local = timezone.localtime(moment).time()
+    return WINDOW_START <= local < WINDOW_END
+
+
+def first_window_after(moment: datetime.datetime) -> datetime.datetime:
+    """The start of the first night window at least 48 hours after `moment`."""
+    earliest = timezone.localtime(moment + NOTICE)
+    start = timezone.make_aware(datetime.datetime.combine(earliest.date(), WINDOW_START))
+    if start < earliest:
+        start = timezone.make_aware(
+            datetime.datetime.combine(earliest.date() + datetime.timedelta(days=1), WINDOW_START)
+        )
+    return start
+
+
+@transaction.atomic
+def release_publish(*, release: Release, actor=None, now=None) -> int:
+    """Publish a release: schedule typical infobases on older releases and inform subscribers.
+
+    Returns the number of updates scheduled. Publishing twice does nothing the second time.
+    """
+    now = now or timezone.now()
+    claimed = Release.objects.filter(pk=release.pk, published_at__isnull=True).update(
+        published_at=now
+    )
+    if not claimed:
+        return 0
+    older = Q(release__isnull=True) | Q(release__released_on__lt=release.released_on)
+    infobases = list(
+        Infobase.objects.filter(
+            older,
+            solution_id=release.solution_id,
+            status__in=[InfobaseStatus.CREATING, InfobaseStatus.READY, InfobaseStatus.FAILED],
+        ).values_list("pk", "subscriber_id", "is_typical")
+    )
+    when = first_window_after(now)
+    updates = ScheduledUpdate.objects.bulk_create(
+        [
+            ScheduledUpdate(infobase_id=pk, release=release, scheduled_for=when)
+            for pk, _sub, typical in infobases
+            if typical
+        ],
+        ignore_conflicts=True,
+    )
+    subscriber_ids = sorted({sub for _pk, sub, _typical in infobases})
+    audit_record(
+        action="release.publish",
+        actor=actor,
+        target=release,
+        data={"subscribers": len(subscriber_ids), "updates": len(updates)},
+    )
+    if subscriber_ids:
+        from ..tasks import notify_release
+
+        transaction.on_commit(lambda: notify_release.delay(release.pk, subscriber_ids))
+    return len(updates)
+
+
+@transaction.atomic
+def updates_start_due(*, now=None) -> int:
+    """Start the updates that are due, only inside the night window; the rest wait for the next.
+
+    Rows are claimed with SKIP LOCKED so two passes at once never start one update twice.
+    """
+    now = now or timezone.now()
+    if not in_window(now):
+        return 0
+    due = list(
+        ScheduledUpdate.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            status=UpdateStatus.SCHEDULED,
+            scheduled_for__lte=now,
+            infobase__status=InfobaseStatus.READY,
+            infobase__blocked_at__isnull=True,
+        )
+        .select_related("infobase", "release__solution")
+    )
+    operations = [
+        Operation(
+            subscriber_id=update.infobase.subscriber_id,
+            infobase_id=update.infobase_id,
+            kind=OperationKind.UPDATE,
+            params={
+                "ref": update.infobase.ref,
+                "update_id": update.pk,
+                "release_id": update.release_id,
+                "template": update.release.template_path,
+            },
+        )
+        for update in due
+    ]
+    from .common import queue_operations
+
+    created = queue_operations(operations)
+    for update, operation in zip(due, created, strict=True):
+        update.status, update.operation = UpdateStatus.RUNNING, operation
+    ScheduledUpdate.objects.bulk_update(due, ["status", "operation"], batch_size=1000)
+    return len(due)

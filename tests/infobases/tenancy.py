@@ -1,0 +1,45 @@
+"""How to address another subscriber's objects in the infobases app (see tests/test_tenancy.py)."""
+
+from infobases.services import backup_download_token
+from subscribers.models import MemberRole
+from tests.factories import MembershipFactory
+from tests.infobases.factories import AccessFactory, BackupFactory, InfobaseFactory
+
+
+def _infobase(other):
+    return {"pk": InfobaseFactory(subscriber=other).pk}
+
+
+def _session(other):
+    return {"pk": InfobaseFactory(subscriber=other).pk, "session_id": "sess-1"}
+
+
+def _access(other):
+    member = MembershipFactory(subscriber=other, role=MemberRole.USER)
+    return {"pk": AccessFactory(infobase=InfobaseFactory(subscriber=other), membership=member).pk}
+
+
+def _backup(other):
+    return {"pk": BackupFactory(infobase=InfobaseFactory(subscriber=other)).pk}
+
+
+def _backup_token(other):
+    backup = BackupFactory(infobase=InfobaseFactory(subscriber=other))
+    owner = MembershipFactory(subscriber=other, role=MemberRole.OWNER).user
+    return {"token": backup_download_token(backup=backup, user=owner)}
+
+
+OBJECT_URLS = {
+    "infobases:detail": _infobase,
+    "infobases:rename": _infobase,
+    "infobases:delete": _infobase,
+    "infobases:lock": _infobase,
+    "infobases:backup_create": _infobase,
+    "infobases:session_end": _session,
+    "infobases:access_revoke": _access,
+    "infobases:backup_download": _backup,
+    "infobases:backup_restore": _backup,
+    "infobases:backup_file": _backup_token,
+}
+
+PUBLIC_URLS: set[str] = set()

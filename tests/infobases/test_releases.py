@@ -1,0 +1,93 @@
+import datetime
+import zoneinfo
+
+import time_machine
+from django.core import mail
+
+from infobases.models import Backup, BackupKind, Infobase, ScheduledUpdate
+from infobases.services import release_publish, updates_start_due
+from infobases.services.releases import first_window_after
+from tests.infobases.factories import InfobaseFactory, ReleaseFactory
+
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
+
+
+def test_the_update_is_announced_48_hours_ahead_inside_the_night_window():
+    published = datetime.datetime(2026, 11, 24, 15, 0, tzinfo=ALMATY)
+    assert first_window_after(published) == datetime.datetime(2026, 11, 27, 1, 0, tzinfo=ALMATY)
+    early = datetime.datetime(2026, 11, 24, 0, 30, tzinfo=ALMATY)
+    assert first_window_after(early) == datetime.datetime(2026, 11, 26, 1, 0, tzinfo=ALMATY)
+
+
+def test_publishing_informs_subscribers_and_schedules_only_typical_infobases(
+    ready_infobase, subscriber, django_capture_on_commit_callbacks
+):
+    modified = InfobaseFactory(
+        subscriber=subscriber,
+        solution=ready_infobase.solution,
+        is_typical=False,
+        name="Доработанная",
+    )
+    other_solution = InfobaseFactory()
+    release = ReleaseFactory(
+        solution=ready_infobase.solution,
+        version="3.0.11.2",
+        released_on=datetime.date(2026, 11, 20),
+        published_at=None,
+        notes="Новая форма 300.00",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert release_publish(release=release) == 1
+        assert release_publish(release=release) == 0  # twice changes nothing
+    update = ScheduledUpdate.objects.get()
+    assert update.infobase == ready_infobase
+    assert not ScheduledUpdate.objects.filter(infobase__in=[modified, other_solution]).exists()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [subscriber.responsible_email]
+    assert "3.0.11.2" in message.subject
+    assert "Доработанная" in message.body and ready_infobase.name in message.body
+
+
+def test_due_updates_run_only_in_the_night_window_with_a_backup_first(
+    ready_infobase, run_now, local_driver
+):
+    release = ReleaseFactory(
+        solution=ready_infobase.solution,
+        version="3.0.12.1",
+        released_on=datetime.date(2026, 11, 21),
+        published_at=None,
+        template="/srv/1c/bk-3.0.12.1.cf",
+    )
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0, tzinfo=ALMATY), tick=False):
+        run_now(lambda: release_publish(release=release))
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 0, 30, tzinfo=ALMATY), tick=False):
+        assert run_now(lambda: updates_start_due()) == 0  # before the window
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 1, 15, tzinfo=ALMATY), tick=False):
+        assert run_now(lambda: updates_start_due()) == 1
+    update = ScheduledUpdate.objects.get()
+    assert update.status == "done"
+    infobase = Infobase.objects.get(pk=ready_infobase.pk)
+    assert infobase.release == release
+    assert local_driver.meta(ready_infobase.ref)["config"] == "/srv/1c/bk-3.0.12.1.cf"
+    assert Backup.objects.get(kind=BackupKind.BEFORE_UPDATE).status == "done"
+
+
+def test_a_failed_update_is_recorded_with_its_message(ready_infobase, run_now, monkeypatch):
+    from infobases.provisioning.base import ProvisioningError
+    from infobases.provisioning.local import LocalDriver
+
+    def refuse(self, **kwargs):
+        raise ProvisioningError("Конфигурация изменена, обновление невозможно")
+
+    monkeypatch.setattr(LocalDriver, "update_config", refuse)
+    release = ReleaseFactory(
+        solution=ready_infobase.solution, published_at=None, released_on=datetime.date(2026, 11, 22)
+    )
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0, tzinfo=ALMATY), tick=False):
+        run_now(lambda: release_publish(release=release))
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 2, 0, tzinfo=ALMATY), tick=False):
+        run_now(lambda: updates_start_due())
+    update = ScheduledUpdate.objects.get()
+    assert update.status == "failed" and "обновление невозможно" in update.message
+    assert Infobase.objects.get(pk=ready_infobase.pk).status == "failed"
