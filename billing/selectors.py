@@ -1,10 +1,143 @@
-"""Reads other apps rely on: the subscriber's tariff and its limits."""
+"""Reads other apps rely on (the tariff, the fee, the balances) and the billing page's reads."""
 
-from subscribers.models import Subscriber
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
 
-from .models import Tariff
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from subscribers.models import Subscriber, SubscriberStatus, SuspensionReason
+
+from .models import Invoice, InvoiceKind, InvoiceStatus, LedgerEntry, Subscription, Tariff
+from .periods import PURGE_AFTER_DAYS, ZERO, month_start
+
+_ZERO_SUM = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def tariff_for_subscriber(*, subscriber: Subscriber) -> Tariff | None:
     """The tariff in force for the subscriber, or None if it has not ordered the service yet."""
     return Tariff.objects.filter(subscriptions__subscriber=subscriber).first()
+
+
+def subscription_for(*, subscriber: Subscriber) -> Subscription | None:
+    return (
+        Subscription.objects.select_related("tariff", "pending_tariff")
+        .filter(subscriber=subscriber)
+        .first()
+    )
+
+
+def balances_for(*, subscriber: Subscriber) -> tuple[Decimal, Decimal]:
+    """(money, bonus) on the personal account: the sums of every ledger entry."""
+    totals = LedgerEntry.objects.filter(subscriber=subscriber).aggregate(
+        money=Coalesce(Sum("money"), _ZERO_SUM), bonus=Coalesce(Sum("bonus"), _ZERO_SUM)
+    )
+    return totals["money"], totals["bonus"]
+
+
+def balances_by_subscriber(*, subscriber_ids: Iterable[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Balances of many subscribers in one query (the monthly run)."""
+    rows = (
+        LedgerEntry.objects.filter(subscriber_id__in=list(subscriber_ids))
+        .values("subscriber_id")
+        .annotate(money_sum=Sum("money"), bonus_sum=Sum("bonus"))
+        .order_by()
+    )
+    return {row["subscriber_id"]: (row["money_sum"], row["bonus_sum"]) for row in rows}
+
+
+def open_debt_by_subscriber(*, subscriber_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What the open invoices still ask, per subscriber, in one query."""
+    rows = (
+        Invoice.objects.filter(subscriber_id__in=list(subscriber_ids), status=InvoiceStatus.OPEN)
+        .values("subscriber_id")
+        .annotate(debt=Sum("amount_due") - Sum("paid_amount"))
+        .order_by()
+    )
+    return {row["subscriber_id"]: row["debt"] for row in rows}
+
+
+def monthly_fee_for(*, subscriber: Subscriber, month: datetime.date) -> Decimal:
+    """The monthly fee in force for that calendar month (Almaty): the fee of the month's latest
+    charge if it was charged, else the current tariff's price; 0.00 without a tariff (9.3 base)."""
+    charged = (
+        Invoice.objects.filter(subscriber=subscriber, month=month_start(month))
+        .order_by("-issued_at", "-number")
+        .values_list("monthly_fee", flat=True)
+        .first()
+    )
+    if charged is not None:
+        return charged
+    tariff = tariff_for_subscriber(subscriber=subscriber)
+    return tariff.monthly_fee if tariff is not None else ZERO
+
+
+def overdue_invoices(*, today: datetime.date) -> QuerySet:
+    """Open invoices whose due date has passed: unpaid by the due date means overdue (3.5)."""
+    return Invoice.objects.filter(status=InvoiceStatus.OPEN, due_date__lt=today)
+
+
+def has_overdue(*, today: datetime.date):
+    """An Exists() for subscriber querysets: the subscriber has an overdue invoice."""
+    return Exists(overdue_invoices(today=today).filter(subscriber_id=OuterRef("pk")))
+
+
+def debt_for(*, subscriber: Subscriber) -> Decimal:
+    return open_debt_by_subscriber(subscriber_ids=[subscriber.pk]).get(subscriber.pk, ZERO)
+
+
+def purge_date_for(*, subscriber: Subscriber) -> datetime.date | None:
+    """3.6: the day the data may be deleted, for a non-payment suspension or a termination."""
+    non_payment = (
+        subscriber.status == SubscriberStatus.SUSPENDED
+        and subscriber.suspension_reason == SuspensionReason.NON_PAYMENT
+    )
+    if non_payment or subscriber.status == SubscriberStatus.TERMINATED:
+        deadline = subscriber.status_changed_at + datetime.timedelta(days=PURGE_AFTER_DAYS)
+        return timezone.localdate(deadline)
+    return None
+
+
+def billing_overview(*, subscriber: Subscriber) -> dict:
+    """Everything the panel's billing page shows, in a fixed number of queries."""
+    money, bonus = balances_for(subscriber=subscriber)
+    invoices = list(Invoice.objects.filter(subscriber=subscriber).select_related("tariff")[:24])
+    entries = list(LedgerEntry.objects.filter(subscriber=subscriber).select_related("invoice")[:50])
+    return {
+        "money": money,
+        "bonus": bonus,
+        "debt": debt_for(subscriber=subscriber),
+        "subscription": subscription_for(subscriber=subscriber),
+        "invoices": invoices,
+        "open_invoices": [i for i in invoices if i.status == InvoiceStatus.OPEN],
+        "payments": list(subscriber.payments.all()[:24]),
+        "bonus_entries": [e for e in entries if e.bonus],
+        "entries": entries,
+        "state_changes": list(subscriber.state_changes.select_related("actor")[:30]),
+        "statements": list(subscriber.reconciliation_statements.all()[:10]),
+        "purge_date": purge_date_for(subscriber=subscriber),
+    }
+
+
+def monthly_invoice_exists(*, month: datetime.date):
+    """An Exists() for subscription querysets: the month is already charged."""
+    return Exists(
+        Invoice.objects.filter(
+            subscriber_id=OuterRef("subscriber_id"), kind=InvoiceKind.MONTHLY, month=month
+        )
+    )
+
+
+def ledger_for_statement(*, subscriber: Subscriber, up_to_id: int | None) -> list[LedgerEntry]:
+    entries = LedgerEntry.objects.filter(subscriber=subscriber).order_by("at", "id")
+    if up_to_id is None:
+        return []
+    return list(entries.filter(id__lte=up_to_id).select_related("invoice"))
+
+
+def debtors(*, today: datetime.date) -> QuerySet:
+    return Subscriber.objects.filter(has_overdue(today=today)).filter(
+        ~Q(status=SubscriberStatus.PURGED)
+    )

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from subscribers.views import coming_soon
+from . import views
 
 app_name = "billing"
 urlpatterns = [
-    path("", coming_soon, {"section": "billing"}, name="index"),
+    path("", views.index, name="index"),
+    path("tariffs/", views.tariffs, name="tariffs"),
+    path("invoices/<int:pk>/pdf/", views.invoice_download, name="invoice_pdf"),
+    path("statements/<int:pk>/pdf/", views.statement_download, name="statement_pdf"),
+    path("terminate/", views.terminate, name="terminate"),
 ]

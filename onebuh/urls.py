@@ -9,6 +9,7 @@ urlpatterns = [
     path("apps/", include("infobases.urls")),
     path("billing/", include("billing.urls")),
     path("support/", include("support.urls")),
+    path("webhooks/payments/", include(("billing.webhook_urls", "billing_webhooks"))),
     path("compensation/", include("operations.urls")),
     path("status/", include(("operations.public_urls", "operations_public"))),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),

@@ -55,10 +55,33 @@ class Subscription(models.Model):
         Tariff, verbose_name=_("tariff"), on_delete=models.PROTECT, related_name="subscriptions"
     )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    # A downgrade takes effect from the next month (the monthly run applies it).
+    pending_tariff = models.ForeignKey(
+        Tariff,
+        verbose_name=_("tariff from the next month"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    pending_from = models.DateField(_("new tariff from"), null=True, blank=True)
+    # The first day that is charged: the order date, or the day access was resumed.
+    billable_from = models.DateField(_("charged from"), default=timezone.localdate)
+    termination_requested_at = models.DateTimeField(
+        _("termination requested at"), null=True, blank=True
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                name="subscription_pending_tariff_has_date",
+                condition=models.Q(pending_tariff__isnull=True, pending_from__isnull=True)
+                | models.Q(pending_tariff__isnull=False, pending_from__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.subscriber} — {self.tariff}"

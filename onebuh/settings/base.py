@@ -204,6 +204,27 @@ else:
 # Periodic work. Each entry's task is also a management command (see README, "Operations").
 # Times are Asia/Almaty (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {}
+# Billing (3.5, 3.6): charge on the 1st (and any late start), suspend the day after the due date,
+# purge in the quiet hours (6.2), remind in the morning; payments resume at once by themselves.
+CELERY_BEAT_SCHEDULE |= {
+    "billing-run": {"task": "billing.tasks.billing_run_monthly", "schedule": crontab(minute=10)},
+    "billing-suspend": {
+        "task": "billing.tasks.billing_suspend_overdue",
+        "schedule": crontab(minute=20),
+    },
+    "billing-resume": {
+        "task": "billing.tasks.billing_resume_paid",
+        "schedule": crontab(minute="*/15"),
+    },
+    "billing-purge": {
+        "task": "billing.tasks.billing_purge_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "billing-remind": {
+        "task": "billing.tasks.billing_send_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+}
 # Operations (6.2, 9.2): work reminders the day before; on the 1st, the proposal for the month
 # just ended (crediting it stays a staff decision).
 CELERY_BEAT_SCHEDULE |= {
@@ -230,6 +251,9 @@ SPECTACULAR_SETTINGS = {
 
 # Staff must have a second factor before they reach the admin (see subscribers.middleware).
 ONEBUH_STAFF_MFA_REQUIRED = env_bool("ONEBUH_STAFF_MFA_REQUIRED", True)
+
+# The payment provider signs its callbacks with this shared secret (HMAC-SHA256 over the body).
+ONEBUH_PAYMENT_WEBHOOK_SECRET = os.environ.get("ONEBUH_PAYMENT_WEBHOOK_SECRET", "")
 
 # The operator's requisites, printed on invoices, statements and reports.
 ONEBUH_OPERATOR = {

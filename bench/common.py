@@ -1,0 +1,40 @@
+"""Shared by the bench_*.py scripts: Django set-up, emails queued in memory, a timed call."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def setup() -> None:
+    """Import Django for a bench script run as a file (bench/run.py sets the database)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onebuh.settings.test")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from onebuh.celery import app
+
+    # Tasks are queued, not run: in production a worker does that work outside the timed pass.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
+
+
+def timed(label: str, func, **kwargs):
+    """Call func(**kwargs), print its duration and SQL query count, return its result."""
+    from django.conf import settings
+    from django.db import connection, reset_queries
+
+    settings.DEBUG = True  # Django records the queries only with DEBUG.
+    reset_queries()
+    started = time.perf_counter()
+    result = func(**kwargs)
+    elapsed = time.perf_counter() - started
+    queries = len(connection.queries)
+    settings.DEBUG = False
+    size = len(result) if isinstance(result, list | tuple | dict) else result
+    print(f"{label:<48} {elapsed:7.2f} s  {queries:5d} queries  -> {size}", flush=True)
+    return result

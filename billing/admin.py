@@ -1,0 +1,285 @@
+"""Staff's billing: tariffs, the read-only ledger with corrections, manual payments, invoices with
+PDFs, debtors, suspended subscribers and the personal-account operations (admin_account.py)."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import DecimalField, F, Min, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from onebuh.admin_mixins import ReadOnlyAdminMixin
+from subscribers.models import SubscriberStatus, SuspensionReason
+
+from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
+from .documents import invoice_pdf, pdf_response
+from .forms import CorrectionForm
+from .models import (
+    BillingNotice,
+    Debtor,
+    Invoice,
+    InvoiceStatus,
+    LedgerEntry,
+    Payment,
+    PaymentMethod,
+    PurgeRecord,
+    Subscription,
+    SuspendedSubscriber,
+    Tariff,
+)
+from .periods import PURGE_AFTER_DAYS
+from .services import ledger_add_correction, payment_record
+
+
+@admin.register(Tariff)
+class TariffAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "code",
+        "monthly_fee",
+        "max_users",
+        "max_infobases",
+        "backup_retention_days",
+        "methodological_quota",
+        "individual_quota",
+        "is_public",
+    )
+    list_editable = ("is_public",)
+    prepopulated_fields = {"code": ("name",)}
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # Invoices point at tariffs; hide one from subscribers instead.
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("subscriber", "tariff", "pending_tariff", "pending_from", "started_at")
+    list_filter = ("tariff",)
+    search_fields = ("subscriber__name", "subscriber__person_full_name")
+    list_select_related = ("subscriber", "tariff", "pending_tariff")
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "display_number",
+        "subscriber",
+        "kind",
+        "period_start",
+        "total",
+        "bonus_applied",
+        "paid_amount",
+        "status",
+        "due_date",
+        "days_overdue",
+        "pdf_link",
+    )
+    list_filter = ("status", "kind", "month")
+    search_fields = ("number", "subscriber__name", "subscriber__person_full_name")
+    date_hierarchy = "issued_at"
+    list_select_related = ("subscriber",)
+
+    def get_urls(self):
+        pdf = self.admin_site.admin_view(self.pdf_view)
+        return [path("<int:pk>/pdf/", pdf, name="billing_invoice_pdf"), *super().get_urls()]
+
+    def pdf_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        invoice = Invoice.objects.select_related("subscriber", "tariff").get(pk=pk)
+        return pdf_response(invoice_pdf(invoice=invoice), f"invoice-{invoice.display_number}.pdf")
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        return format_html(
+            '<a href="{}">PDF</a>', reverse("admin:billing_invoice_pdf", args=[obj.pk])
+        )
+
+    @admin.display(description=_("days overdue"))
+    def days_overdue(self, obj):
+        if obj.status != InvoiceStatus.OPEN:
+            return ""
+        days = (timezone.localdate() - obj.due_date).days
+        return days if days > 0 else ""
+
+
+class BankTransferForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["subscriber", "amount", "external_id", "received_at", "comment"]
+
+    def clean_external_id(self):
+        value = self.cleaned_data["external_id"].strip()
+        if Payment.objects.filter(method=PaymentMethod.BANK_TRANSFER, external_id=value).exists():
+            raise ValidationError(_("A bank transfer with this document No. is already recorded."))
+        return value
+
+    def clean_amount(self):
+        if self.cleaned_data["amount"] <= 0:
+            raise ValidationError(_("The amount must be positive."))
+        return self.cleaned_data["amount"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Payments are added (an accountant records a bank transfer), never edited or deleted."""
+
+    form = BankTransferForm
+    list_display = ("received_at", "subscriber", "method", "external_id", "amount", "recorded_by")
+    list_filter = ("method",)
+    search_fields = ("external_id", "subscriber__name", "subscriber__person_full_name")
+    autocomplete_fields = ("subscriber",)
+    list_select_related = ("subscriber", "recorded_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        payment, _created = payment_record(
+            subscriber=obj.subscriber,
+            amount=obj.amount,
+            method=PaymentMethod.BANK_TRANSFER,
+            external_id=obj.external_id,
+            received_at=obj.received_at,
+            actor=request.user,
+            comment=obj.comment,
+        )
+        obj.pk = payment.pk
+
+
+class LedgerCorrectionAdminForm(forms.ModelForm):
+    account = CorrectionForm.base_fields["account"]
+    amount = CorrectionForm.base_fields["amount"]
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["subscriber", "account", "amount", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("A correction needs a reason."))
+        if cleaned.get("amount") == 0:
+            self.add_error("amount", _("A correction cannot be zero."))
+        return cleaned
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    """Read-only; "add" records an accountant's correction, a new entry with a reason."""
+
+    form = LedgerCorrectionAdminForm
+    list_display = ("at", "subscriber", "kind", "money", "bonus", "description", "invoice", "actor")
+    list_filter = ("kind",)
+    search_fields = ("subscriber__name", "subscriber__person_full_name", "description")
+    date_hierarchy = "at"
+    autocomplete_fields = ("subscriber",)
+    list_select_related = ("subscriber", "invoice", "actor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        entry = ledger_add_correction(
+            subscriber=form.cleaned_data["subscriber"],
+            account=form.cleaned_data["account"],
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        obj.pk = entry.pk
+
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+@admin.register(Debtor)
+class DebtorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "status", "debt", "oldest_due", "days_overdue", "account_link")
+    search_fields = ("name", "person_full_name", "bin", "iin")
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        open_invoices = Q(invoices__status=InvoiceStatus.OPEN)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(invoices__status=InvoiceStatus.OPEN, invoices__due_date__lt=today)
+            .exclude(status=SubscriberStatus.PURGED)
+            .annotate(
+                debt_sum=Coalesce(
+                    Sum(
+                        F("invoices__amount_due") - F("invoices__paid_amount"), filter=open_invoices
+                    ),
+                    0,
+                    output_field=_MONEY,
+                ),
+                oldest_due_date=Min("invoices__due_date", filter=open_invoices),
+            )
+            .distinct()
+        )
+
+    @admin.display(description=_("debt"), ordering="debt_sum")
+    def debt(self, obj):
+        return obj.debt_sum
+
+    @admin.display(description=_("oldest due date"), ordering="oldest_due_date")
+    def oldest_due(self, obj):
+        return obj.oldest_due_date
+
+    @admin.display(description=_("days overdue"))
+    def days_overdue(self, obj):
+        return (timezone.localdate() - obj.oldest_due_date).days
+
+    @admin.display(description=_("personal account"))
+    def account_link(self, obj):
+        url = reverse("admin:billing_billingaccount_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("open"))
+
+
+@admin.register(SuspendedSubscriber)
+class SuspendedSubscriberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "suspension_reason",
+        "status_changed_at",
+        "days_left",
+        "account_link",
+    )
+    list_filter = ("suspension_reason",)
+    search_fields = ("name", "person_full_name", "bin", "iin")
+    account_link = DebtorAdmin.account_link
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=SubscriberStatus.SUSPENDED)
+
+    @admin.display(description=_("days left to the data deletion"))
+    def days_left(self, obj):
+        if obj.suspension_reason != SuspensionReason.NON_PAYMENT:
+            return "—"
+        deadline = obj.status_changed_at + datetime.timedelta(days=PURGE_AFTER_DAYS)
+        return max(0, (timezone.localdate(deadline) - timezone.localdate()).days)
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("purged_at", "subscriber", "rule", "state_since", "deleted")
+    list_select_related = ("subscriber",)
+
+
+@admin.register(BillingNotice)
+class BillingNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "subscriber", "kind", "key", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("subscriber",)

@@ -1,0 +1,141 @@
+"""The personal account in the admin: balances, the read-only ledger and the staff operations —
+manual suspension, lifting it, reconciliation (9.4), bonus payout, termination, corrections."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+
+from .documents import pdf_response, statement_pdf
+from .forms import CorrectionForm, SuspendForm
+from .models import BillingAccount, LedgerEntry, ReconciliationStatement
+from .selectors import balances_for, debt_for, purge_date_for, subscription_for
+from .services import (
+    bonus_payout,
+    ledger_add_correction,
+    reconciliation_create,
+    subscriber_lift_manual_suspension,
+    subscriber_suspend_manually,
+    subscriber_terminate,
+)
+
+
+class LedgerInline(ReadOnlyInline):
+    model = LedgerEntry
+    fk_name = "subscriber"
+    fields = ("at", "kind", "money", "bonus", "description", "invoice", "actor")
+    ordering = ("-at", "-id")
+
+
+class StatementInline(ReadOnlyInline):
+    model = ReconciliationStatement
+    fk_name = "subscriber"
+    fields = ("created_at", "money_balance", "bonus_balance", "created_by", "pdf")
+    readonly_fields = ("pdf",)
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def pdf(self, obj):
+        url = reverse("admin:billing_statement_pdf", args=[obj.pk])
+        return format_html('<a href="{}">PDF</a>', url)
+
+
+def _operations(request, subscriber, action):
+    """Run one staff operation from the account page; returns the success message."""
+    user = request.user
+    post = request.POST
+    if action == "suspend":
+        form = SuspendForm(post)
+        if not form.is_valid():
+            raise ValidationError(_("Give the reason of the suspension."))
+        subscriber_suspend_manually(
+            subscriber=subscriber, reason=form.cleaned_data["reason"], actor=user
+        )
+        return _("The subscriber is suspended.")
+    if action == "lift":
+        subscriber_lift_manual_suspension(
+            subscriber=subscriber, cause=post.get("reason", ""), actor=user
+        )
+        return _("The suspension is lifted.")
+    if action == "reconcile":
+        reconciliation_create(subscriber=subscriber, actor=user)
+        return _("The reconciliation statement is made.")
+    if action == "payout":
+        statement = subscriber.reconciliation_statements.first()
+        if statement is None:
+            raise ValidationError(_("Make a reconciliation statement first."))
+        bonus_payout(subscriber=subscriber, statement=statement, actor=user)
+        return _("The bonus payout is recorded.")
+    if action == "terminate":
+        subscriber_terminate(subscriber=subscriber, actor=user)
+        return _("The service is terminated.")
+    if action == "correction":
+        if not user.has_perm("billing.add_ledgerentry"):
+            raise PermissionDenied
+        form = CorrectionForm(post)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        ledger_add_correction(subscriber=subscriber, actor=user, **form.cleaned_data)
+        return _("The correction is recorded.")
+    raise ValidationError(_("Unknown operation."))
+
+
+@admin.register(BillingAccount)
+class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "status", "suspension_reason", "tax_number")
+    list_filter = ("status", "suspension_reason")
+    search_fields = ("name", "person_full_name", "bin", "iin")
+    fields = ("status", "suspension_reason", "status_changed_at")
+    inlines = [LedgerInline, StatementInline]
+    change_form_template = "billing/admin/account_change_form.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/operate/", wrap(self.operate_view), name="billing_account_operate"),
+            path(
+                "statements/<int:pk>/pdf/", wrap(self.statement_view), name="billing_statement_pdf"
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        subscriber = get_object_or_404(BillingAccount, pk=object_id)
+        money, bonus = balances_for(subscriber=subscriber)
+        extra_context = {
+            **(extra_context or {}),
+            "money": money,
+            "bonus": bonus,
+            "debt": debt_for(subscriber=subscriber),
+            "purge_date": purge_date_for(subscriber=subscriber),
+            "subscription": subscription_for(subscriber=subscriber),
+            "suspend_form": SuspendForm(),
+            "correction_form": CorrectionForm(),
+            "can_operate": request.user.has_perm("billing.change_billingaccount"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def operate_view(self, request, pk):
+        if request.method != "POST" or not request.user.has_perm("billing.change_billingaccount"):
+            raise PermissionDenied
+        subscriber = get_object_or_404(BillingAccount, pk=pk)
+        try:
+            messages.success(request, _operations(request, subscriber, request.POST.get("action")))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("admin:billing_billingaccount_change", pk)
+
+    def statement_view(self, request, pk):
+        if not request.user.has_perm("billing.view_reconciliationstatement"):
+            raise PermissionDenied
+        statement = get_object_or_404(
+            ReconciliationStatement.objects.select_related("subscriber"), pk=pk
+        )
+        return pdf_response(
+            statement_pdf(statement=statement), f"reconciliation-{statement.pk}.pdf"
+        )

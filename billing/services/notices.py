@@ -1,0 +1,98 @@
+"""Billing emails: each is a BillingNotice row (unique per subscriber, kind and key), sent after
+commit by a Celery task, so a pass that runs twice never mails twice."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing.models import BillingNotice
+
+
+def notices_create(
+    *, kind: str, items: Iterable[tuple[int, str, dict]], already_sent: bool = False
+) -> list[int]:
+    """Create the notices not created before and send them after commit. Items are
+    (subscriber_id, key, context). With already_sent, only mark them (another email covered it)."""
+    items = list(items)
+    if not items:
+        return []
+    existing = set(
+        BillingNotice.objects.filter(
+            kind=kind,
+            subscriber_id__in={sid for sid, _key, _ctx in items},
+            key__in={key for _sid, key, _ctx in items},
+        ).values_list("subscriber_id", "key")
+    )
+    now = timezone.now()
+    fresh, seen = [], set()
+    for subscriber_id, key, context in items:
+        if (subscriber_id, key) in existing or (subscriber_id, key) in seen:
+            continue
+        seen.add((subscriber_id, key))
+        fresh.append(
+            BillingNotice(
+                subscriber_id=subscriber_id,
+                kind=kind,
+                key=key,
+                context=context,
+                created_at=now,
+                sent_at=now if already_sent else None,
+            )
+        )
+    BillingNotice.objects.bulk_create(fresh, batch_size=2000)
+    ids = [notice.pk for notice in fresh]
+    if ids and not already_sent:
+        from billing.tasks import billing_notices_send
+
+        transaction.on_commit(lambda: billing_notices_send.delay(notice_ids=ids))
+    return ids
+
+
+def notices_deliver(*, notice_ids: list[int]) -> int:
+    """Send the notices not sent yet. Each is claimed under a row lock (SKIP LOCKED), so two
+    workers never send the same email; a failed send is released for the next try."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from billing.models import Invoice
+    from billing.selectors import debt_for
+    from onebuh.emails import send_templated_email
+
+    with transaction.atomic():
+        claimed = list(
+            BillingNotice.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=notice_ids, sent_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        BillingNotice.objects.filter(pk__in=claimed).update(sent_at=timezone.now())
+    notices = BillingNotice.objects.filter(pk__in=claimed).select_related("subscriber")
+    invoices = Invoice.objects.in_bulk(
+        [n.context["invoice"] for n in notices if "invoice" in n.context]
+    )
+    sent = 0
+    for notice in notices:
+        context = {
+            "subscriber": notice.subscriber,
+            "notice": notice,
+            "invoice": invoices.get(notice.context.get("invoice")),
+            "debt": debt_for(subscriber=notice.subscriber),
+            "purge_on": notice.context.get("purge_on"),
+            "days": notice.context.get("days"),
+            "billing_url": settings.SITE_URL + reverse("billing:index"),
+            "backups_url": settings.SITE_URL + reverse("infobases:backups"),
+        }
+        if context["purge_on"]:
+            context["purge_on"] = datetime.date.fromisoformat(context["purge_on"])
+        try:
+            send_templated_email(
+                template=f"billing-{notice.kind.replace('_', '-')}",
+                to=[notice.subscriber.responsible_email],
+                context=context,
+            )
+        except OSError:
+            BillingNotice.objects.filter(pk=notice.pk).update(sent_at=None)
+            continue
+        sent += 1
+    return sent

@@ -1,0 +1,35 @@
+from decimal import Decimal
+
+from django import template
+
+from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
+
+register = template.Library()
+NBSP = "\u00a0"
+
+
+@register.filter
+def kzt(value) -> str:
+    """12 345,67 ₸ with no-break spaces (also before ₸, so it never wraps alone)."""
+    if value in (None, ""):
+        return ""
+    amount = Decimal(value)
+    text = f"{abs(amount):,.2f}".replace(",", NBSP).replace(".", ",")
+    return f"{'−' if amount < 0 else ''}{text}{NBSP}₸"
+
+
+@register.simple_tag
+def billing_summary(membership) -> dict:
+    """The dashboard card and the suspended banner: tariff, balances, debt, purge date."""
+    if not membership:
+        return {}
+    subscriber = membership.subscriber
+    summary = {
+        "tariff": tariff_for_subscriber(subscriber=subscriber),
+        "debt": debt_for(subscriber=subscriber),
+        "purge_date": purge_date_for(subscriber=subscriber),
+        "account": subscriber.pk,
+    }
+    if membership.can_see_billing:
+        summary["money"], summary["bonus"] = balances_for(subscriber=subscriber)
+    return summary

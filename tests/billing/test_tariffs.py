@@ -1,0 +1,93 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from billing.models import InvoiceKind, Subscription
+from billing.services import billing_run, subscription_change_tariff, subscription_order
+from subscribers.models import AuditEntry, MemberRole
+from tests.billing.conftest import NOV_1, at
+from tests.billing.factories import TariffFactory
+from tests.factories import MembershipFactory
+
+
+def test_ordering_invoices_the_rest_of_the_month(subscriber, owner, tariff, travel):
+    travel(at(datetime.date(2026, 11, 16)))  # 15 of 30 days left.
+    invoice = subscription_order(subscriber=subscriber, tariff=tariff, actor=owner)
+    assert invoice.total == Decimal("15000.00")
+    assert invoice.period_start == datetime.date(2026, 11, 16)
+    assert AuditEntry.objects.filter(action="billing.order", subscriber=subscriber).exists()
+    travel(at(datetime.date(2026, 12, 1)))
+    (december,) = billing_run()
+    assert december.total == Decimal("30000.00")
+
+
+def test_the_order_page_shows_the_first_invoice_before_confirming(
+    client, subscriber, owner, tariff, travel
+):
+    travel(at(datetime.date(2026, 11, 16)))
+    client.force_login(owner)
+    url = reverse("billing:tariffs")
+    preview = client.post(url, {"tariff": tariff.pk})
+    assert preview.status_code == 200
+    assert "15\u00a0000,00\u00a0₸" in preview.content.decode()
+    assert not Subscription.objects.filter(subscriber=subscriber).exists()
+    confirmed = client.post(url, {"tariff": tariff.pk, "confirm": "1"})
+    assert confirmed.status_code == 302
+    assert subscriber.invoices.get().total == Decimal("15000.00")
+
+
+def test_only_managers_order(client, subscriber, subscriber_accountant, tariff, travel):
+    travel(NOV_1)
+    client.force_login(subscriber_accountant)
+    response = client.post(reverse("billing:tariffs"), {"tariff": tariff.pk, "confirm": "1"})
+    assert response.status_code == 403
+    assert not Subscription.objects.filter(subscriber=subscriber).exists()
+
+
+def test_upgrade_takes_effect_at_once_with_a_prorated_charge(charged, subscriber, owner, travel):
+    bigger = TariffFactory(monthly_fee=Decimal("60000.00"))
+    travel(at(datetime.date(2026, 11, 21)))  # 10 of 30 days left.
+    subscription, invoice = subscription_change_tariff(
+        subscriber=subscriber, tariff=bigger, actor=owner
+    )
+    assert subscription.tariff == bigger
+    assert invoice.kind == InvoiceKind.UPGRADE
+    assert invoice.total == Decimal("10000.00")  # (60 000 − 30 000) × 10 / 30
+    audit = AuditEntry.objects.get(action="billing.tariff_change", subscriber=subscriber)
+    assert audit.data["to"] == bigger.code
+
+
+def test_downgrade_takes_effect_next_month(charged, subscriber, owner, travel):
+    smaller = TariffFactory(monthly_fee=Decimal("10000.00"))
+    travel(at(datetime.date(2026, 11, 21)))
+    subscription, invoice = subscription_change_tariff(
+        subscriber=subscriber, tariff=smaller, actor=owner
+    )
+    assert invoice is None
+    assert subscription.tariff != smaller
+    assert subscription.pending_from == datetime.date(2026, 12, 1)
+    travel(at(datetime.date(2026, 12, 1)))
+    (december,) = billing_run()
+    assert december.total == Decimal("10000.00")
+    subscription.refresh_from_db()
+    assert subscription.tariff == smaller and subscription.pending_tariff is None
+
+
+def test_downgrade_is_refused_when_usage_exceeds_the_new_limits(charged, subscriber, owner):
+    MembershipFactory.create_batch(2, subscriber=subscriber, role=MemberRole.USER)
+    tiny = TariffFactory(monthly_fee=Decimal("5000.00"), max_users=2, name="Мини")
+    with pytest.raises(ValidationError, match="Мини"):
+        subscription_change_tariff(subscriber=subscriber, tariff=tiny, actor=owner)
+    assert Subscription.objects.get(subscriber=subscriber).pending_tariff is None
+
+
+def test_a_refused_downgrade_shows_the_reason_on_the_page(client, charged, subscriber, owner):
+    MembershipFactory.create_batch(2, subscriber=subscriber, role=MemberRole.USER)
+    tiny = TariffFactory(monthly_fee=Decimal("5000.00"), max_users=1)
+    client.force_login(owner)
+    response = client.post(reverse("billing:tariffs"), {"tariff": tiny.pk})
+    assert response.status_code == 200
+    assert "form-errors" in response.content.decode()
