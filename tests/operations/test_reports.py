@@ -1,0 +1,120 @@
+"""The monthly compensation report: totals equal the ledger, PDF/CSV/XLSX, a task with progress."""
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from billing.compensation import month_bounds
+from billing.models import LedgerEntry, LedgerKind
+from operations.models import CompensationReport, ReportStatus
+from operations.reporting import render_csv, render_pdf_report, render_xlsx, report_for_month
+from operations.services import (
+    claim_approve,
+    claim_file,
+    proposal_build,
+    proposal_credit_all,
+    report_request,
+)
+from tests.factories import MembershipFactory, SubscriberFactory
+
+from .conftest import at
+from .factories import IncidentFactory
+
+DEC = date(2026, 12, 1)
+
+
+@pytest.fixture
+def december_credits(db, with_fee, travel):
+    """November's proposal and two claims, all credited in December; one claim in January."""
+    travel(at(1, month=10))
+    subscribers = [with_fee(SubscriberFactory(), Decimal(fee)) for fee in ("30000", "12345.67")]
+    claimant = with_fee(SubscriberFactory(name="ТОО «Заявитель»"), Decimal("20000"))
+    owner = MembershipFactory(subscriber=claimant, role="owner").user
+    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13, 30), subscribers=subscribers)
+    travel(at(2, 9, month=12))
+    proposal_credit_all(proposal=proposal_build(month=date(2026, 11, 1)))
+    for day, hours in ((1, 5), (2, 30)):
+        claim = claim_file(
+            subscriber=claimant, opened_by=owner, downtime_date=date(2026, 12, day),
+            claimed_downtime=timedelta(hours=min(hours, 24)),
+        )
+        claim_approve(claim=claim, downtime=claim.claimed_downtime)
+    travel(at(3, 9, month=1, year=2027))
+    claim = claim_file(
+        subscriber=claimant, opened_by=owner, downtime_date=date(2027, 1, 2),
+        claimed_downtime=timedelta(hours=2),
+    )
+    claim_approve(claim=claim, downtime=claim.claimed_downtime)
+    return subscribers, claimant
+
+
+def ledger_bonus_credits(month):
+    start, end = month_bounds(month)
+    return LedgerEntry.objects.filter(
+        kind=LedgerKind.BONUS_CREDIT, at__gte=start, at__lt=end
+    ).aggregate(total=Sum("bonus"))["total"]
+
+
+def test_report_totals_equal_the_ledgers_bonus_credits_of_the_month(december_credits):
+    report = report_for_month(month=DEC)
+    assert report.total_amount == ledger_bonus_credits(DEC) == Decimal("900.00") + Decimal(
+        "370.37"
+    ) + Decimal("1000.00") + Decimal("4800.00")
+    assert len(report.rows) == 4 and report.subscribers == 3
+    assert report_for_month(month=date(2027, 1, 1)).total_amount == ledger_bonus_credits(
+        date(2027, 1, 1)
+    )
+
+
+def test_pdf_report_is_rendered_in_russian_with_page_numbers_and_totals(december_credits):
+    pdf = PdfReader(io.BytesIO(render_pdf_report(report_for_month(month=DEC))))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "ТОО «Заявитель»" in text
+    assert "Отчёт о компенсациях простоя за 12.2026" in text
+    assert f"Страница 1 из {len(pdf.pages)}" in text
+    last_page = pdf.pages[-1].extract_text().replace("\xa0", " ")
+    assert "Итого начислено бонусами 7070,37 ₸" in last_page
+
+
+def test_csv_and_xlsx_carry_the_same_rows_and_total(december_credits):
+    report = report_for_month(month=DEC)
+    rows = list(csv.reader(io.StringIO(render_csv(report).decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 4 + 1 and rows[-1][9] == "7070.37"
+    sheet = load_workbook(io.BytesIO(render_xlsx(report))).active
+    values = list(sheet.values)
+    assert values[-1][9] == pytest.approx(7070.37)
+    assert [r[2] for r in values[2:-1]] == [r[2] for r in rows[1:-1]]
+
+
+def test_report_is_built_by_a_task_and_downloaded_by_the_accountant(
+    december_credits, staff_client, staff_accountant, operator_engineer,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_request(month=DEC, format="csv", actor=staff_accountant)
+    report.refresh_from_db()
+    assert (report.status, report.progress, report.rows) == (ReportStatus.READY, 100, 4)
+    url = reverse("admin:operations_compensationreport_download", args=[report.pk])
+    assert staff_client(operator_engineer).get(url).status_code == 403
+    response = staff_client(staff_accountant).get(url)
+    assert response.status_code == 200
+    assert "ТОО «Заявитель»" in b"".join(response.streaming_content).decode("utf-8-sig")
+    progress = staff_client(staff_accountant).get(
+        reverse("admin:operations_compensationreport_progress", args=[report.pk])
+    )
+    assert progress.json()["status"] == "ready" and progress.json()["download"] == url
+
+
+def test_report_build_runs_once(december_credits):
+    from operations.services import report_build
+
+    report = CompensationReport.objects.create(month=DEC, format="xlsx")
+    assert report_build(report_id=report.pk) is True
+    assert report_build(report_id=report.pk) is False
