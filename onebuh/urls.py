@@ -9,6 +9,8 @@ urlpatterns = [
     path("apps/", include("infobases.urls")),
     path("billing/", include("billing.urls")),
     path("support/", include("support.urls")),
+    path("api/1c/", include(("support.api_urls", "support_api"))),
+    path("webhooks/support/", include(("support.webhook_urls", "support_webhooks"))),
     path("webhooks/payments/", include(("billing.webhook_urls", "billing_webhooks"))),
     path("compensation/", include("operations.urls")),
     path("status/", include(("operations.public_urls", "operations_public"))),

@@ -182,6 +182,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ONEbuh <noreply@1b.kz>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = os.environ.get("ONEBUH_SUPPORT_EMAIL", "support@1b.kz")
+# Support desk (support app): where SLA warnings (the operator's queue) and escalations (the duty
+# manager) go, the webhook secrets of 1C-Connect and the mail provider, the IMAP mailbox polled.
+ONEBUH_SUPPORT_QUEUE_EMAIL = os.environ.get("ONEBUH_SUPPORT_QUEUE_EMAIL", "support-queue@1b.kz")
+ONEBUH_SUPPORT_DUTY_EMAIL = os.environ.get("ONEBUH_SUPPORT_DUTY_EMAIL", "duty@1b.kz")
+ONEBUH_CONNECT_WEBHOOK_SECRET = os.environ.get("ONEBUH_CONNECT_WEBHOOK_SECRET", "")
+ONEBUH_MAIL_WEBHOOK_SECRET = os.environ.get("ONEBUH_MAIL_WEBHOOK_SECRET", "")
+ONEBUH_SUPPORT_IMAP_HOST = os.environ.get("ONEBUH_SUPPORT_IMAP_HOST", "")
+ONEBUH_SUPPORT_IMAP_PORT = int(os.environ.get("ONEBUH_SUPPORT_IMAP_PORT", "993"))
+ONEBUH_SUPPORT_IMAP_USER = os.environ.get("ONEBUH_SUPPORT_IMAP_USER", "")
+ONEBUH_SUPPORT_IMAP_PASSWORD = os.environ.get("ONEBUH_SUPPORT_IMAP_PASSWORD", "")
+ONEBUH_SUPPORT_IMAP_FOLDER = os.environ.get("ONEBUH_SUPPORT_IMAP_FOLDER", "INBOX")
 
 # Celery: Redis when REDIS_URL is set, otherwise the file-system transport under DATA_DIR.
 CELERY_TIMEZONE = TIME_ZONE
@@ -236,6 +247,11 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "operations.tasks.proposal_build_task",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
     },
+}
+# Support (6.1, 6.3, 6.4): SLA timers and the support@ mailbox, every minute.
+CELERY_BEAT_SCHEDULE |= {
+    "support-sla-scan": {"task": "support.sla_scan", "schedule": crontab(minute="*")},
+    "support-mail-poll": {"task": "support.mail_poll", "schedule": crontab(minute="*")},
 }
 
 REST_FRAMEWORK = {

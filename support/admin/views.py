@@ -1,0 +1,188 @@
+"""The staff's actions on a ticket as admin views: reply or note (with canned replies and article
+links), accept, defer or refuse (section 8), close, register a phone call, the SLA report."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..models import Channel
+from ..selectors import sla_report
+from ..services import (
+    ticket_accept,
+    ticket_close,
+    ticket_defer,
+    ticket_note,
+    ticket_open,
+    ticket_refuse,
+    ticket_reply,
+)
+from .forms import DecisionForm, PhoneCallForm, StaffReplyForm
+
+
+def _errors(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+class TicketAdminViews:
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("phone/", wrap(self.phone_view), name="support_ticket_phone"),
+            path("sla-report/", wrap(self.report_view), name="support_ticket_sla_report"),
+            path("<int:pk>/reply/", wrap(self.reply_view), name="support_ticket_reply"),
+            path("<int:pk>/decision/", wrap(self.decision_view), name="support_ticket_decision"),
+            path(
+                "<int:pk>/accept/",
+                wrap(require_POST(self.accept_view)),
+                name="support_ticket_accept",
+            ),
+            path(
+                "<int:pk>/close/", wrap(require_POST(self.close_view)), name="support_ticket_close"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _ticket(self, request, pk):
+        ticket = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        return ticket
+
+    def _back(self, ticket):
+        return redirect(reverse("admin:support_ticket_change", args=[ticket.pk]))
+
+    def _render(self, request, template, ticket, **context):
+        return TemplateResponse(
+            request,
+            f"admin/support/ticket/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": ticket,
+                "title": ticket and str(ticket),
+                **context,
+            },
+        )
+
+    def reply_view(self, request, pk):
+        ticket = self._ticket(request, pk)
+        form = StaffReplyForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            text = form.compose(site_url=settings.SITE_URL)
+            files = form.cleaned_data["attachments"]
+            try:
+                if form.cleaned_data["internal"]:
+                    ticket_note(ticket=ticket, author=request.user, text=text, attachments=files)
+                else:
+                    ticket_reply(ticket=ticket, author=request.user, text=text, attachments=files)
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(request, _("The message is added."))
+                return self._back(ticket)
+        return self._render(request, "reply.html", ticket, form=form)
+
+    def decision_view(self, request, pk):
+        ticket = self._ticket(request, pk)
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            decide = ticket_defer if data["decision"] == DecisionForm.DEFER else ticket_refuse
+            try:
+                decide(
+                    ticket=ticket,
+                    actor=request.user,
+                    reason=data["reason"],
+                    explanation=data["explanation"],
+                )
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(request, _("The decision is sent to the subscriber."))
+                return self._back(ticket)
+        return self._render(request, "decision.html", ticket, form=form)
+
+    def accept_view(self, request, pk):
+        ticket = self._ticket(request, pk)
+        try:
+            ticket_accept(ticket=ticket, actor=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The ticket is accepted into work."))
+        return self._back(ticket)
+
+    def close_view(self, request, pk):
+        ticket = self._ticket(request, pk)
+        try:
+            ticket_close(ticket=ticket, actor=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The ticket is closed."))
+        return self._back(ticket)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:support_ticket_phone")
+
+    def phone_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PhoneCallForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                ticket = ticket_open(
+                    subscriber=data["subscriber"],
+                    opened_by=None,
+                    channel=Channel.PHONE,
+                    category=data["category"],
+                    subject=data["subject"],
+                    text=data["text"],
+                    actor=request.user,
+                    sender_name=data["caller_name"],
+                    sender_phone=data["caller_phone"],
+                )
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(request, _("The call is registered as a ticket."))
+                return self._back(ticket)
+        return self._render(
+            request,
+            "phone.html",
+            None,
+            form=form,
+            title=_("Register a phone call"),
+            media=form.media,
+        )
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year, number = request.GET.get("month", "").split("-")
+            month = datetime.date(int(year), int(number), 1)
+        except ValueError:
+            month = today.replace(day=1)
+        previous = (month - datetime.timedelta(days=1)).replace(day=1)
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        return self._render(
+            request,
+            "sla_report.html",
+            None,
+            title=_("SLA report"),
+            month=month,
+            previous=previous,
+            following=following if following <= today else None,
+            rows=sla_report(month=month, tickets=self.get_queryset(request)),
+        )

@@ -1,0 +1,76 @@
+"""The support form inside the 1C application (4.2), authenticated by a per-infobase token.
+
+    POST /api/1c/tickets/   Authorization: Token <token>
+    {"category": "technical", "subject": "...", "text": "...", "user": "Иванов", "release": "3.0.150.1"}
+
+A wrong or revoked token answers 401 and stores nothing.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Category, Channel, OneCFormToken
+from .services import onec_token_authenticate, ticket_open
+
+
+class OneCFormTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode(errors="replace")
+        scheme, _sep, raw = header.partition(" ")
+        if scheme != self.keyword:
+            return None
+        token = onec_token_authenticate(raw=raw.strip())
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("The token is wrong or revoked."))
+        return (None, token)
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class HasOneCFormToken(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return isinstance(request.auth, OneCFormToken)
+
+
+class TicketCreateApi(APIView):
+    authentication_classes = [OneCFormTokenAuthentication]
+    permission_classes = [HasOneCFormToken]
+
+    class InputSerializer(serializers.Serializer):
+        category = serializers.ChoiceField(choices=Category.choices, default=Category.TECHNICAL)
+        subject = serializers.CharField(max_length=255)
+        text = serializers.CharField(max_length=100_000)
+        user = serializers.CharField(max_length=255, required=False, allow_blank=True)
+        release = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        number = serializers.IntegerField(source="pk")
+        status = serializers.CharField()
+        reaction_due_at = serializers.DateTimeField()
+
+    def post(self, request):
+        token: OneCFormToken = request.auth
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            ticket = ticket_open(
+                subscriber=token.subscriber,
+                opened_by=None,
+                channel=Channel.ONEC_FORM,
+                category=values["category"],
+                subject=values["subject"],
+                text=values["text"],
+                infobase=token.infobase,
+                onec_user=values.get("user", ""),
+                onec_release=values.get("release", ""),
+            )
+        except ValidationError as error:
+            return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.OutputSerializer(ticket).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,206 @@
+"""Demo support desk: FAQ articles, canned replies, the demo subscribers' partner and their
+tickets in several states over several channels. Idempotent: keyed by subject and title."""
+
+from django.db import transaction
+
+from subscribers.models import PartnerFirm, Subscriber, User
+
+from .models import (
+    Article,
+    CannedReply,
+    Category,
+    Channel,
+    DecisionReason,
+    PartnerAssignment,
+    Ticket,
+)
+from .services import (
+    QuotaExhausted,
+    ticket_accept,
+    ticket_close,
+    ticket_defer,
+    ticket_note,
+    ticket_open,
+    ticket_rate,
+    ticket_refuse,
+    ticket_reply,
+)
+
+ARTICLES = [
+    (
+        "Как добавить пользователя в приложение 1С",
+        "Откройте панель управления → «Пользователи», пригласите сотрудника по email, затем в "
+        "разделе «Приложения 1С» выдайте ему доступ к нужной информационной базе. Пароль "
+        "пользователь задаёт сам при первом входе.",
+    ),
+    (
+        "Не открывается база в тонком клиенте",
+        "Проверьте версию тонкого клиента «1С:Предприятие»: она должна совпадать с версией "
+        "платформы Сервиса. Скачайте дистрибутив по ссылке в карточке приложения и переустановите "
+        "клиент. Если ошибка повторяется, приложите снимок экрана к обращению.",
+    ),
+    (
+        "Как получить резервную копию информационной базы",
+        "Резервные копии создаются автоматически. В разделе «Резервные копии» выберите копию и "
+        "нажмите «Скачать» — ссылка действует один час. Копию можно загрузить в локальную 1С.",
+    ),
+    (
+        "Забыли пароль от панели управления",
+        "На странице входа нажмите «Забыли пароль?» и укажите email: придёт письмо со ссылкой "
+        "для смены пароля. Сотрудники оператора пароли не сообщают.",
+    ),
+    (
+        "Сроки реакции службы поддержки",
+        "Технические обращения — до 8 часов круглосуточно; инциденты первого уровня — до 4 часов "
+        "круглосуточно; методические — до 8 часов, индивидуальные — до 4 часов в будние дни с "
+        "09:00 до 18:00 (GMT+5). Праздничные дни Казахстана — выходные.",
+    ),
+    (
+        "Как перенести локальную базу 1С в облако",
+        "Выгрузите информационную базу в файл .dt (Конфигуратор → Администрирование → Выгрузить "
+        "информационную базу) и загрузите его в разделе «Приложения 1С» или отправьте обращение "
+        "категории «Подключение, отключение, размещение».",
+    ),
+]
+
+CANNED = [
+    (
+        "Запрос дополнительной информации",
+        "Здравствуйте! Чтобы разобраться, пришлите, пожалуйста, снимок экрана с ошибкой, имя "
+        "информационной базы и время, когда ошибка возникла.",
+    ),
+    (
+        "Вопрос решён",
+        "Здравствуйте! Вопрос решён. Если что-то осталось непонятным — ответьте на это письмо.",
+    ),
+    (
+        "Передано партнёру",
+        "Здравствуйте! Обращение методического характера передано партнёру, он ответит в рабочее "
+        "время (будние дни с 09:00 до 18:00).",
+    ),
+]
+
+
+def _ticket(subscriber, subject, **kwargs):
+    existing = Ticket.objects.filter(subscriber=subscriber, subject=subject).first()
+    if existing is not None:
+        return existing, False
+    try:
+        return ticket_open(subscriber=subscriber, subject=subject, **kwargs), True
+    except QuotaExhausted:
+        return None, False
+
+
+@transaction.atomic
+def seed(*, log) -> None:
+    for title, body in ARTICLES:
+        Article.objects.get_or_create(title=title, defaults={"body": body})
+    for title, body in CANNED:
+        CannedReply.objects.get_or_create(title=title, defaults={"body": body})
+    engineer = User.objects.filter(email="engineer@onebuh.kz").first()
+    consultant = User.objects.filter(email="consultant@partner1c.kz").first()
+    partner = PartnerFirm.objects.filter(consultants=consultant).first() if consultant else None
+    astana = Subscriber.objects.filter(members__user__email="owner@demo-astana.kz").first()
+    shymkent = Subscriber.objects.filter(members__user__email="ip@demo-shymkent.kz").first()
+    if astana is None or engineer is None:
+        log("  support: demo subscribers are missing, skipped")
+        return
+    if partner is not None:
+        PartnerAssignment.objects.get_or_create(
+            subscriber=astana, defaults={"partner_firm": partner}
+        )
+    owner = User.objects.get(email="owner@demo-astana.kz")
+    buh = User.objects.filter(email="buh@demo-astana.kz").first() or owner
+    web = {"channel": Channel.WEB}
+
+    ticket, new = _ticket(
+        astana,
+        "Не открывается база «Бухгалтерия» в тонком клиенте",
+        opened_by=buh,
+        category=Category.INCIDENT_2,
+        text="С утра при входе ошибка «Несоответствие версий». Вчера всё работало.",
+        **web,
+    )
+    if new:
+        ticket_accept(ticket=ticket, actor=engineer)
+        ticket_note(ticket=ticket, author=engineer, text="Проверить версию клиента у пользователя.")
+    ticket, new = _ticket(
+        astana,
+        "Как начислить отпуск сотруднику",
+        opened_by=buh,
+        category=Category.METHODOLOGICAL,
+        text="Нужно начислить отпуск с 1 числа, не получается выбрать вид расчёта.",
+        **web,
+    )
+    if new and consultant is not None:
+        ticket_reply(
+            ticket=ticket,
+            author=consultant,
+            text="Откройте документ «Отпуск» в разделе «Зарплата и кадры»; порядок — в статье базы знаний.",
+        )
+    ticket, new = _ticket(
+        astana,
+        "Подключить нового сотрудника",
+        opened_by=owner,
+        category=Category.ACCESS,
+        text="Прошу подключить бухгалтера Омарову Г. к базе «Бухгалтерия».",
+        **web,
+    )
+    if new:
+        ticket_reply(ticket=ticket, author=engineer, text="Доступ выдан, проверьте, пожалуйста.")
+        ticket_close(ticket=ticket, actor=owner)
+        ticket_rate(ticket=ticket, actor=owner, rating=5, comment="Быстро, спасибо!")
+    ticket, new = _ticket(
+        astana,
+        "Доработать печатную форму счёта",
+        opened_by=owner,
+        category=Category.TECHNICAL,
+        text="Нужно добавить логотип и изменить порядок колонок в счёте на оплату.",
+        **web,
+    )
+    if new:
+        ticket_refuse(
+            ticket=ticket,
+            actor=engineer,
+            reason=DecisionReason.DEVELOPMENT,
+            explanation="Доработка конфигураций не входит в поддержку (8.2). Обратитесь к партнёру за платной доработкой.",
+        )
+    ticket, new = _ticket(
+        astana,
+        "Ошибка при формировании отчёта",
+        opened_by=None,
+        channel=Channel.EMAIL,
+        category=Category.TECHNICAL,
+        text="Отчёт не формируется, появляется окно с ошибкой.",
+        sender_email="admin@demo-astana.kz",
+        sender_name="Ким Виктор Олегович",
+    )
+    if new:
+        ticket_defer(
+            ticket=ticket,
+            actor=engineer,
+            reason=DecisionReason.INSUFFICIENT_INFO,
+            explanation="Пришлите, пожалуйста, снимок экрана с текстом ошибки и название отчёта.",
+        )
+    _ticket(
+        astana,
+        "Медленно работает база после обеда",
+        opened_by=None,
+        channel=Channel.PHONE,
+        category=Category.INCIDENT_3,
+        text="Звонок: после 14:00 проведение документов занимает по минуте.",
+        sender_name="Ахметов Данияр",
+        sender_phone="+77011234500",
+        actor=engineer,
+    )
+    if shymkent is not None:
+        ip = User.objects.get(email="ip@demo-shymkent.kz")
+        _ticket(
+            shymkent,
+            "Как сменить период в программе",
+            opened_by=ip,
+            category=Category.METHODOLOGICAL,
+            text="Не могу открыть прошлый месяц для исправления документа.",
+            **web,
+        )
+    log(f"  support: {Ticket.objects.count()} tickets, {Article.objects.count()} articles")

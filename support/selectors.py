@@ -1,0 +1,190 @@
+"""Reads of the support desk: quotas, staff visibility, knowledge base search, the SLA report."""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from subscribers.models import Membership, Subscriber
+
+from .models import (
+    PARTNER_CATEGORIES,
+    Article,
+    Category,
+    SupportKind,
+    Ticket,
+)
+
+
+def month_bounds(moment: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The calendar month (Almaty time) that contains `moment`: [start, end)."""
+    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    category: str
+    used: int
+    limit: int
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.used >= self.limit
+
+    @property
+    def label(self):
+        return Category(self.category).label
+
+
+def quota_limits(*, subscriber: Subscriber) -> dict[str, int]:
+    """4.4: the monthly quotas of the subscriber's tariff; no tariff → none of these requests."""
+    from billing.selectors import tariff_for_subscriber
+
+    tariff = tariff_for_subscriber(subscriber=subscriber)
+    return {
+        Category.METHODOLOGICAL: tariff.methodological_quota if tariff else 0,
+        Category.INDIVIDUAL: tariff.individual_quota if tariff else 0,
+    }
+
+
+def quota_usage(*, subscriber: Subscriber, now=None) -> dict[str, QuotaUsage]:
+    """Used and allowed methodological and individual requests this month (Almaty time).
+
+    Every request opened in the month counts, whatever became of it; technical ones are
+    unlimited (6.4) and not listed.
+    """
+    start, end = month_bounds(now or timezone.now())
+    counts = Ticket.objects.filter(
+        subscriber=subscriber, opened_at__gte=start, opened_at__lt=end
+    ).aggregate(
+        **{
+            category.value: Count("pk", filter=Q(category=category))
+            for category in PARTNER_CATEGORIES
+        }
+    )
+    limits = quota_limits(subscriber=subscriber)
+    return {
+        category.value: QuotaUsage(category.value, counts[category.value], limits[category])
+        for category in PARTNER_CATEGORIES
+    }
+
+
+def tickets_for_member(*, membership: Membership) -> QuerySet[Ticket]:
+    """Owners and administrators see all of the subscriber's tickets, others their own."""
+    tickets = Ticket.objects.filter(subscriber_id=membership.subscriber_id)
+    if not membership.can_manage:
+        tickets = tickets.filter(opened_by_id=membership.user_id)
+    return tickets
+
+
+def tickets_for_staff(*, user) -> QuerySet[Ticket]:
+    """4.1: operator staff see every ticket; a partner's consultant only the methodological and
+    individual tickets routed to their firm."""
+    tickets = Ticket.objects.all()
+    if user.is_superuser:
+        return tickets
+    if user.partner_firm_id is not None:
+        return tickets.filter(
+            partner_firm_id=user.partner_firm_id,
+            kind__in=[SupportKind.METHODOLOGICAL, SupportKind.INDIVIDUAL],
+        )
+    return tickets
+
+
+def articles_search(*, query: str, limit: int = 10, any_word: bool = False) -> list[Article]:
+    """4.3: full-text search in Russian (stemming: «пароли» finds «пароль»). With `any_word`
+    (suggestions while a subject is typed) one matching word is enough, best matches first.
+    SQLite, used by the embedded `make run`, has no full-text search: there words are matched
+    as substrings."""
+    words = query.split()[:20]
+    query = (" or " if any_word else " ").join(words)[:400]
+    articles = Article.objects.filter(is_published=True)
+    if not query:
+        return list(articles.order_by("-updated_at")[:limit])
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="russian") + SearchVector(
+            "body", weight="B", config="russian"
+        )
+        search = SearchQuery(query, config="russian", search_type="websearch")
+        return list(
+            articles.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "title")[:limit]
+        )
+    condition = Q()
+    for word in words:
+        match = Q(title__icontains=word) | Q(body__icontains=word)
+        condition = (condition | match) if any_word else (condition & match)
+    return list(articles.filter(condition)[:limit])
+
+
+@dataclass
+class SlaReportRow:
+    category: str
+    tickets: int = 0
+    reacted_in_time: int = 0
+    breached: int = 0
+    median_reaction: datetime.timedelta | None = None
+
+    @property
+    def label(self):
+        return Category(self.category).label
+
+
+def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list[SlaReportRow]:
+    """Per category for the tickets opened in the month: how many, how many got a reaction in
+    time, how many breached, the median reaction time (wall clock, from opening to reaction)."""
+    start, end = month_bounds(
+        datetime.datetime(month.year, month.month, 1, 12, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    )
+    rows = {category: SlaReportRow(category) for category in Category.values}
+    durations: dict[str, list[datetime.timedelta]] = {category: [] for category in rows}
+    tickets = (tickets if tickets is not None else Ticket.objects.all()).filter(
+        opened_at__gte=start, opened_at__lt=end
+    )
+    tickets = tickets.order_by().values_list(
+        "category", "opened_at", "reacted_at", "reaction_due_at", "breached_at"
+    )
+    for category, opened_at, reacted_at, due_at, breached_at in tickets:
+        row = rows[category]
+        row.tickets += 1
+        if reacted_at is not None:
+            durations[category].append(reacted_at - opened_at)
+            if reacted_at <= due_at:
+                row.reacted_in_time += 1
+        if breached_at is not None or (reacted_at is not None and reacted_at > due_at):
+            row.breached += 1
+    for category, values in durations.items():
+        if values:
+            rows[category].median_reaction = statistics.median(values)
+    return list(rows.values())
+
+
+def subscriber_for_email(email: str) -> tuple[Subscriber | None, object | None]:
+    """Who writes from this address (email, 1C-Connect): a member's earliest subscriber and the
+    member, or the subscriber whose responsible person it is (no portal user then)."""
+    if not email:
+        return None, None
+    membership = (
+        Membership.objects.select_related("subscriber", "user")
+        .filter(user__email__iexact=email, user__is_active=True)
+        .order_by("created_at")
+        .first()
+    )
+    if membership is not None:
+        return membership.subscriber, membership.user
+    return Subscriber.objects.filter(responsible_email__iexact=email).first(), None

@@ -1,0 +1,42 @@
+"""Writes of the support desk (STYLE.md §1). Other apps call `ticket_open`."""
+
+from .sla_scan import sla_notifications_send, sla_scan
+from .state import (
+    ticket_accept,
+    ticket_assign,
+    ticket_change_category,
+    ticket_close,
+    ticket_defer,
+    ticket_rate,
+    ticket_refuse,
+)
+from .tickets import (
+    QuotaExhausted,
+    message_add,
+    quota_check,
+    ticket_note,
+    ticket_open,
+    ticket_reply,
+)
+from .tokens import onec_token_authenticate, onec_token_issue, onec_token_revoke
+
+__all__ = [
+    "QuotaExhausted",
+    "message_add",
+    "onec_token_authenticate",
+    "onec_token_issue",
+    "onec_token_revoke",
+    "quota_check",
+    "sla_notifications_send",
+    "sla_scan",
+    "ticket_accept",
+    "ticket_assign",
+    "ticket_change_category",
+    "ticket_close",
+    "ticket_defer",
+    "ticket_note",
+    "ticket_open",
+    "ticket_rate",
+    "ticket_refuse",
+    "ticket_reply",
+]

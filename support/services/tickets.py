@@ -1,0 +1,315 @@
+"""Opening tickets and the conversation (4.2, 6.4)."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from subscribers.audit import audit_record
+from subscribers.models import Subscriber
+
+from .. import sla
+from ..attachments import validate_attachments
+from ..models import (
+    PARTNER_CATEGORIES,
+    Category,
+    Channel,
+    MailDirection,
+    MessageAuthor,
+    PartnerAssignment,
+    Ticket,
+    TicketAttachment,
+    TicketMailId,
+    TicketMessage,
+    TicketStatus,
+    kind_of_category,
+)
+from ..selectors import quota_usage
+from .notify import ticket_email
+
+# What a channel may record about the sender and the 1C application, besides the message.
+CHANNEL_DETAILS = {
+    "onec_user",
+    "onec_release",
+    "sender_name",
+    "sender_email",
+    "sender_phone",
+    "connect_dialog_id",
+}
+# Channels that may open a ticket for someone who has no portal account (4.2): the sender's
+# details are recorded instead; the 1C form speaks for the infobase its token was issued for.
+ANONYMOUS_CHANNELS = (Channel.EMAIL, Channel.CONNECT, Channel.PHONE)
+
+
+def _sender_known(channel: str, infobase, details: dict) -> bool:
+    if channel == Channel.ONEC_FORM:
+        return infobase is not None
+    if channel in ANONYMOUS_CHANNELS:
+        return any(details.get(key) for key in ("sender_email", "sender_phone", "sender_name"))
+    return False
+
+
+class QuotaExhausted(ValidationError):
+    pass
+
+
+def quota_check(*, subscriber: Subscriber, category: str, exclude: Ticket | None = None) -> None:
+    """4.4, 6.4: methodological and individual requests count against the month's quota."""
+    if category not in PARTNER_CATEGORIES:
+        return
+    usage = quota_usage(subscriber=subscriber)[category]
+    used = usage.used - (1 if exclude is not None and exclude.category == category else 0)
+    if used >= usage.limit:
+        raise QuotaExhausted(
+            _(
+                "The monthly quota of «%(category)s» requests of your tariff is used up "
+                "(%(used)d of %(limit)d). Extend the tariff to get more support (4.4)."
+            )
+            % {"category": usage.label, "used": usage.used, "limit": usage.limit},
+            code="quota",
+        )
+
+
+def partner_for(*, subscriber: Subscriber, category: str):
+    """4.1: methodological and individual requests go to the subscriber's partner firm."""
+    if category not in PARTNER_CATEGORIES:
+        return None
+    assignment = PartnerAssignment.objects.filter(subscriber=subscriber).first()
+    return assignment.partner_firm if assignment else None
+
+
+def _store_attachments(message: TicketMessage, files: Sequence) -> None:
+    for upload in files:
+        attachment = TicketAttachment(
+            message=message,
+            name=upload.name[:255],
+            size=upload.size,
+            content_type=(getattr(upload, "content_type", "") or "")[:100],
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+def message_add(
+    *,
+    ticket: Ticket,
+    author,
+    side: str,
+    channel: str,
+    body: str,
+    attachments: Sequence = (),
+    internal: bool = False,
+    automatic: bool = False,
+    sender_email: str = "",
+    mail_message_id: str = "",
+) -> TicketMessage:
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        author=author if getattr(author, "is_authenticated", False) else None,
+        author_side=side,
+        channel=channel,
+        body=body,
+        is_internal=internal,
+        is_automatic=automatic,
+        sender_email=sender_email,
+    )
+    _store_attachments(message, attachments)
+    if mail_message_id:
+        TicketMailId.objects.create(
+            ticket=ticket, message_id=mail_message_id, direction=MailDirection.INBOUND
+        )
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=message.created_at)
+    return message
+
+
+def _clean_text(value: str, *, field: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("This field is required.")})
+    return value[:max_length] if max_length else value
+
+
+@transaction.atomic
+def ticket_open(
+    *,
+    subscriber: Subscriber,
+    opened_by,
+    channel: str,
+    category: str,
+    subject: str,
+    text: str,
+    infobase=None,
+    attachments: Sequence = (),
+    actor=None,
+    mail_message_id: str = "",
+    **channel_details,
+) -> Ticket:
+    """Open a ticket from any of the five channels; computes the promised reaction time.
+
+    `opened_by` may be None for email, 1C-Connect and phone, with the sender's details given.
+    `actor` is who registered it when that is not the sender (staff taking a call).
+    """
+    unknown = set(channel_details) - CHANNEL_DETAILS
+    if unknown:
+        raise TypeError(f"Unknown channel details: {sorted(unknown)}")
+    if channel not in Channel.values:
+        raise ValidationError(_("Requests sent by other means are not considered (4.2)."))
+    if category not in Category.values:
+        raise ValidationError({"category": _("Choose a category of the request.")})
+    if opened_by is None and not _sender_known(channel, infobase, channel_details):
+        raise ValidationError(_("The sender of the request is unknown."))
+    if infobase is not None and infobase.subscriber_id != subscriber.pk:
+        raise ValidationError({"infobase": _("This infobase belongs to another subscriber.")})
+    subject = _clean_text(subject, field="subject", max_length=255)
+    text = _clean_text(text, field="text")
+    validate_attachments(attachments)
+    if category in PARTNER_CATEGORIES:
+        # Two requests opened at once must not both take the last unit of the quota.
+        Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+        quota_check(subscriber=subscriber, category=category)
+    opened_at = timezone.now()
+    ticket = Ticket.objects.create(
+        subscriber=subscriber,
+        opened_by=opened_by,
+        channel=channel,
+        category=category,
+        kind=kind_of_category(category),
+        partner_firm=partner_for(subscriber=subscriber, category=category),
+        subject=subject,
+        infobase=infobase,
+        opened_at=opened_at,
+        updated_at=opened_at,
+        reaction_due_at=sla.reaction_due_at(category, opened_at),
+        warning_at=sla.warning_at(category, opened_at),
+        **{key: (value or "") for key, value in channel_details.items()},
+    )
+    message_add(
+        ticket=ticket,
+        author=opened_by,
+        side=MessageAuthor.SUBSCRIBER,
+        channel=channel,
+        body=text,
+        attachments=attachments,
+        sender_email=channel_details.get("sender_email") or "",
+        mail_message_id=mail_message_id,
+    )
+    audit_record(
+        action="support.ticket_open",
+        subscriber=subscriber,
+        actor=actor or opened_by,
+        target=ticket,
+        data={"channel": channel, "category": category},
+    )
+    if channel == Channel.EMAIL and ticket.contact_email:
+        # The acknowledgement carries the tag and our Message-ID, so replies thread.
+        ticket_email(
+            ticket=ticket,
+            template="support-opened",
+            to=ticket.contact_email,
+            automatic=True,
+        )
+    return ticket
+
+
+def _reopen_on_subscriber_message(ticket: Ticket) -> None:
+    if ticket.status in (TicketStatus.WAITING, TicketStatus.CLOSED):
+        Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.IN_PROGRESS, closed_at=None)
+        ticket.status, ticket.closed_at = TicketStatus.IN_PROGRESS, None
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author,
+    text: str,
+    attachments: Sequence = (),
+    channel: str = Channel.WEB,
+    sender_email: str = "",
+    mail_message_id: str = "",
+    from_subscriber: bool = False,
+) -> TicketMessage:
+    """A public message. From staff it is the reaction (if the first) and goes out by email;
+    from the subscriber it brings a waiting or closed ticket back into work."""
+    text = _clean_text(text, field="text")
+    validate_attachments(attachments)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("opened_by").get(pk=ticket.pk)
+    )
+    if ticket.status == TicketStatus.REFUSED:
+        raise ValidationError(_("Support on this ticket was refused; open a new ticket."))
+    # Inbound channels (email, 1C-Connect) always speak for the subscriber: a From header
+    # naming a staff address must not count as the support desk's reaction.
+    is_staff = not from_subscriber and bool(getattr(author, "is_staff", False))
+    message = message_add(
+        ticket=ticket,
+        author=author,
+        side=MessageAuthor.STAFF if is_staff else MessageAuthor.SUBSCRIBER,
+        channel=channel,
+        body=text,
+        attachments=attachments,
+        sender_email=sender_email,
+        mail_message_id=mail_message_id,
+    )
+    if is_staff:
+        if ticket.status == TicketStatus.NEW:
+            Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.WAITING)
+        staff_answer_sent(ticket=ticket, message=message)
+    else:
+        _reopen_on_subscriber_message(ticket)
+    audit_record(
+        action="support.ticket_reply",
+        subscriber=ticket.subscriber,
+        actor=author,
+        target=ticket,
+        data={"message": message.pk, "channel": channel},
+    )
+    return message
+
+
+@transaction.atomic
+def ticket_note(*, ticket: Ticket, author, text: str, attachments: Sequence = ()) -> TicketMessage:
+    """An internal note of staff: never shown to the subscriber, does not stop the SLA clock."""
+    text = _clean_text(text, field="text")
+    validate_attachments(attachments)
+    message = message_add(
+        ticket=ticket,
+        author=author,
+        side=MessageAuthor.STAFF,
+        channel=Channel.WEB,
+        body=text,
+        attachments=attachments,
+        internal=True,
+    )
+    audit_record(
+        action="support.ticket_note",
+        subscriber=ticket.subscriber,
+        actor=author,
+        target=ticket,
+        data={"message": message.pk},
+    )
+    return message
+
+
+def staff_answer_sent(*, ticket: Ticket, message: TicketMessage) -> None:
+    """A public staff answer: the reaction if it is the first, and an email with our
+    Message-ID to the person who asked."""
+    reaction_record(ticket=ticket, at=message.created_at)
+    if ticket.contact_email:
+        ticket_email(
+            ticket=ticket,
+            template="support-reply",
+            to=ticket.contact_email,
+            context={"message": message},
+        )
+
+
+def reaction_record(*, ticket: Ticket, at) -> bool:
+    """The first reaction wins: a conditional UPDATE, so two staff answering at once (or an
+    answer racing the acceptance) record one reaction time."""
+    claimed = Ticket.objects.filter(pk=ticket.pk, reacted_at__isnull=True).update(reacted_at=at)
+    if claimed:
+        ticket.reacted_at = at
+    return bool(claimed)

@@ -1,0 +1,231 @@
+"""The subscriber's support panel: tickets, conversation, knowledge base, 1C form tokens."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from subscribers.access import manager_required, member_required
+
+from .access import attachment_for_member, onec_token_for_manager, ticket_for_member
+from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
+from .models import Article, Channel, MessageAuthor, OneCFormToken
+from .selectors import articles_search, quota_usage, tickets_for_member
+from .services import (
+    onec_token_issue,
+    onec_token_revoke,
+    ticket_close,
+    ticket_open,
+    ticket_rate,
+    ticket_reply,
+)
+
+
+def _infobases(membership):
+    from infobases.models import Infobase
+
+    return Infobase.objects.filter(subscriber_id=membership.subscriber_id).exclude(status="deleted")
+
+
+def _attempt(request, action, success: str) -> None:
+    """Run a service call; its refusal becomes an error message, its success a message."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@member_required
+def index(request):
+    tickets = tickets_for_member(membership=request.membership).select_related("opened_by")
+    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "support/index.html",
+        {"page": page, "quotas": quota_usage(subscriber=request.membership.subscriber)},
+    )
+
+
+@member_required
+def ticket_create(request):
+    membership = request.membership
+    quotas = quota_usage(subscriber=membership.subscriber)
+    form = TicketForm(
+        request.POST or None,
+        request.FILES or None,
+        infobases=_infobases(membership),
+        quotas=quotas,
+        initial={"category": request.GET.get("category")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_open(
+                subscriber=membership.subscriber,
+                opened_by=request.user,
+                channel=Channel.WEB,
+                category=data["category"],
+                subject=data["subject"],
+                text=data["text"],
+                infobase=data["infobase"],
+                attachments=data["attachments"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("The ticket is opened. We will answer by the promised time.")
+            )
+            return redirect(ticket)
+    return render(request, "support/ticket_form.html", {"form": form, "quotas": quotas})
+
+
+@member_required
+def ticket_detail(request, pk):
+    ticket = ticket_for_member(membership=request.membership, pk=pk)
+    conversation = (
+        ticket.messages.filter(is_internal=False)
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+    answered = any(m.author_side == MessageAuthor.STAFF for m in conversation)
+    return render(
+        request,
+        "support/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "conversation": conversation,
+            "reply_form": ReplyForm(),
+            "rating_form": RatingForm(initial={"rating": ticket.rating}) if answered else None,
+        },
+    )
+
+
+@member_required
+@require_POST
+def ticket_reply_view(request, pk):
+    ticket = ticket_for_member(membership=request.membership, pk=pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: ticket_reply(
+                ticket=ticket,
+                author=request.user,
+                text=data["text"],
+                attachments=data["attachments"],
+                from_subscriber=True,
+            ),
+            _("The message is sent."),
+        )
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(ticket)
+
+
+@member_required
+@require_POST
+def ticket_close_view(request, pk):
+    ticket = ticket_for_member(membership=request.membership, pk=pk)
+    _attempt(
+        request, lambda: ticket_close(ticket=ticket, actor=request.user), _("The ticket is closed.")
+    )
+    return redirect(ticket)
+
+
+@member_required
+@require_POST
+def ticket_rate_view(request, pk):
+    ticket = ticket_for_member(membership=request.membership, pk=pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: ticket_rate(
+                ticket=ticket, actor=request.user, rating=data["rating"], comment=data["comment"]
+            ),
+            _("Thank you for the rating."),
+        )
+    else:
+        messages.error(request, _("Choose a rating from 1 to 5."))
+    return redirect(ticket)
+
+
+@member_required
+def attachment_download(request, pk):
+    attachment = attachment_for_member(membership=request.membership, pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@member_required
+def knowledge_base(request):
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "support/kb.html",
+        {"query": query, "articles": articles_search(query=query, limit=30)},
+    )
+
+
+@member_required
+def article_detail(request, pk):
+    # Articles are the operator's public help texts, the same for every subscriber.
+    article = get_object_or_404(Article, pk=pk, is_published=True)
+    return render(request, "support/article.html", {"article": article})
+
+
+@member_required
+def article_suggest(request):
+    """4.3: the ticket form suggests articles while the subject is typed."""
+    query = request.GET.get("q", "").strip()
+    articles = articles_search(query=query, limit=5, any_word=True) if len(query) >= 3 else []
+    return JsonResponse(
+        {"articles": [{"title": a.title, "url": a.get_absolute_url()} for a in articles]}
+    )
+
+
+@manager_required
+def tokens(request):
+    membership = request.membership
+    form = TokenForm(request.POST or None, infobases=_infobases(membership))
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        _token, raw = onec_token_issue(infobase=form.cleaned_data["infobase"], actor=request.user)
+        messages.success(request, _("The token is issued. Copy it now: it is shown only once."))
+    token_list = OneCFormToken.objects.filter(
+        subscriber_id=membership.subscriber_id
+    ).select_related("infobase")
+    return render(
+        request, "support/tokens.html", {"form": form, "tokens": token_list, "raw_token": raw}
+    )
+
+
+@manager_required
+@require_POST
+def token_revoke(request, pk):
+    token = onec_token_for_manager(membership=request.membership, pk=pk)
+    try:
+        onec_token_revoke(token=token, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The token is revoked: the 1C form can no longer send with it.")
+        )
+    return redirect("support:tokens")

@@ -1,0 +1,45 @@
+"""Support factories. Tickets are opened through the service, as every channel does."""
+
+import factory
+
+from support.models import Article, CannedReply, Category, Channel
+from support.services import ticket_open
+from tests.billing.factories import SubscriptionFactory, TariffFactory
+from tests.factories import MembershipFactory, SubscriberFactory
+from tests.infobases.factories import InfobaseFactory
+
+
+def open_ticket(subscriber=None, *, opened_by=None, category=Category.TECHNICAL, **kwargs):
+    subscriber = subscriber or SubscriberFactory()
+    if opened_by is None and kwargs.get("channel", Channel.WEB) == Channel.WEB:
+        opened_by = MembershipFactory(subscriber=subscriber).user
+    kwargs.setdefault("channel", Channel.WEB)
+    kwargs.setdefault("subject", "Не открывается база")
+    kwargs.setdefault("text", "Ошибка при входе в базу.")
+    return ticket_open(subscriber=subscriber, opened_by=opened_by, category=category, **kwargs)
+
+
+def give_quotas(subscriber, *, methodological=2, individual=1):
+    return SubscriptionFactory(
+        subscriber=subscriber,
+        tariff=TariffFactory(methodological_quota=methodological, individual_quota=individual),
+    ).tariff
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Статья {n}")
+    body = "Текст статьи."
+
+
+class CannedReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CannedReply
+
+    title = factory.Sequence(lambda n: f"Шаблон {n}")
+    body = "Здравствуйте! Пришлите снимок экрана."
+
+
+__all__ = ["InfobaseFactory", "open_ticket", "give_quotas", "ArticleFactory", "CannedReplyFactory"]

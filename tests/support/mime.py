@@ -1,0 +1,32 @@
+"""Raw inbound emails for the importer tests."""
+
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+
+def raw_email(
+    *,
+    sender="client@example.kz",
+    subject="Не работает база",
+    text="Здравствуйте! База не открывается.",
+    message_id=None,
+    in_reply_to=None,
+    references=None,
+    headers=None,
+    attachments=(),
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"Клиент <{sender}>"
+    message["To"] = "support@1b.kz"
+    message["Subject"] = subject
+    message["Message-ID"] = message_id or make_msgid(domain="example.kz")
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+    if references:
+        message["References"] = references
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text)
+    for filename, content, maintype, subtype in attachments:
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+    return message.as_bytes()
