@@ -9,11 +9,12 @@ NBSP = "\u00a0"
 
 
 @register.filter
-def kzt(value) -> str:
-    """12 345,67 ₸ with no-break spaces (also before ₸, so it never wraps alone)."""
+def kzt(value, mode: str = "") -> str:
+    """12 345,67 ₸ with no-break spaces (also before ₸, so it never wraps alone); |kzt:"abs"
+    drops the sign where the words already say who owes whom."""
     if value in (None, ""):
         return ""
-    amount = Decimal(value)
+    amount = abs(Decimal(value)) if mode == "abs" else Decimal(value)
     text = f"{abs(amount):,.2f}".replace(",", NBSP).replace(".", ",")
     return f"{'−' if amount < 0 else ''}{text}{NBSP}₸"
 
