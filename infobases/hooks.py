@@ -127,9 +127,24 @@ def infobases_purge_for_subscribers(*, subscriber_ids: Sequence[int], rule: str)
     }
 
 
+def infobases_usage_for_subscriber(*, subscriber) -> dict:
+    """What the subscriber uses against its tariff: infobases not deleted, and 1C users
+    (members with access to at least one of them). Billing checks downgrades with it."""
+    live = Infobase.objects.filter(subscriber=subscriber, status__in=_LIVE)
+    users = (
+        InfobaseAccess.objects.filter(infobase__in=live)
+        .order_by()
+        .values("membership_id")
+        .distinct()
+        .count()
+    )
+    return {"users": users, "infobases": live.count()}
+
+
 __all__ = [
     "infobases_block_for_subscribers",
     "infobases_purge_for_subscribers",
     "infobases_unblock_for_subscribers",
+    "infobases_usage_for_subscriber",
     "storage",
 ]

@@ -80,6 +80,11 @@ class LocalDriver(Driver):
         self._save_sessions(ref, rows)
         return session_id
 
+    def _is_operator_template(self, path: Path) -> bool:
+        """A template path of the 1C server that does not exist on this machine."""
+        inside = Path(settings.ONEBUH_INFOBASES_DIR).resolve() in path.resolve().parents
+        return not inside and not path.exists()
+
     # -- the interface -------------------------------------------------------------------
     def create(self, *, ref: str, template: str, restore_from: Path | None = None) -> None:
         path = self.base_dir(ref)
@@ -95,7 +100,15 @@ class LocalDriver(Driver):
                 "lock": None,
             },
         )
-        if restore_from is not None:
+        if restore_from is not None and self._is_operator_template(Path(restore_from)):
+            # The operator's demo templates live on the 1C server, not here: simulate one.
+            data = path / "data"
+            (data / "configuration.txt").write_text(template + "\n", encoding="utf-8")
+            (data / "demo").mkdir(exist_ok=True)
+            (data / "demo" / "organisation.txt").write_text(
+                "ТОО «Демо-организация», БИН 150340001236\n", encoding="utf-8"
+            )
+        elif restore_from is not None:
             self.restore(ref=ref, path=Path(restore_from))
         else:
             (path / "data" / "configuration.txt").write_text(template + "\n", encoding="utf-8")

@@ -194,6 +194,38 @@ ONEBUH_SUPPORT_IMAP_USER = os.environ.get("ONEBUH_SUPPORT_IMAP_USER", "")
 ONEBUH_SUPPORT_IMAP_PASSWORD = os.environ.get("ONEBUH_SUPPORT_IMAP_PASSWORD", "")
 ONEBUH_SUPPORT_IMAP_FOLDER = os.environ.get("ONEBUH_SUPPORT_IMAP_FOLDER", "INBOX")
 
+# 1C applications (infobases app). The driver runs the operator's 1C cluster: "local" keeps each
+# infobase as a folder under ONEBUH_INFOBASES_DIR (make run, tests); "cluster" calls rac, ibcmd
+# and webinst. Backups and uploaded .dt files are stored under ONEBUH_INFOBASES_DIR either way.
+ONEBUH_INFOBASES_DRIVER = os.environ.get("ONEBUH_INFOBASES_DRIVER", "local")
+ONEBUH_INFOBASES_DIR = Path(os.environ.get("ONEBUH_INFOBASES_DIR", DATA_DIR / "infobases"))
+ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = int(
+    os.environ.get("ONEBUH_INFOBASES_UPLOAD_MAX_BYTES", str(20 * 1024**3))
+)
+ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS = int(
+    os.environ.get("ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS", "3600")
+)
+# Where the web publications answer (web client and thin client over HTTP).
+ONEBUH_INFOBASES_WEB_URL = os.environ.get("ONEBUH_INFOBASES_WEB_URL", "https://1b.kz").rstrip("/")
+ONEBUH_1C_CLUSTER = {
+    "rac": os.environ.get("ONEBUH_1C_RAC", "/opt/1cv8/x86_64/current/rac"),
+    "ibcmd": os.environ.get("ONEBUH_1C_IBCMD", "/opt/1cv8/x86_64/current/ibcmd"),
+    "webinst": os.environ.get("ONEBUH_1C_WEBINST", "/opt/1cv8/x86_64/current/webinst"),
+    "ras": os.environ.get("ONEBUH_1C_RAS", "localhost:1545"),
+    "server": os.environ.get("ONEBUH_1C_SERVER", "localhost"),
+    "cluster": os.environ.get("ONEBUH_1C_CLUSTER_ID", ""),
+    "cluster_user": os.environ.get("ONEBUH_1C_CLUSTER_USER", ""),
+    "cluster_password": os.environ.get("ONEBUH_1C_CLUSTER_PASSWORD", ""),
+    "infobase_user": os.environ.get("ONEBUH_1C_INFOBASE_USER", ""),
+    "infobase_password": os.environ.get("ONEBUH_1C_INFOBASE_PASSWORD", ""),
+    "db_server": os.environ.get("ONEBUH_1C_DB_SERVER", "localhost"),
+    "db_user": os.environ.get("ONEBUH_1C_DB_USER", "postgres"),
+    "db_password": os.environ.get("ONEBUH_1C_DB_PASSWORD", ""),
+    "web_dir": os.environ.get("ONEBUH_1C_WEB_DIR", "/var/www/1c"),
+    "apache_conf": os.environ.get("ONEBUH_1C_APACHE_CONF", "/etc/apache2/conf-enabled/1c.conf"),
+    "timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")),
+}
+
 # Celery: Redis when REDIS_URL is set, otherwise the file-system transport under DATA_DIR.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -236,6 +268,32 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=10, minute=0),
     },
 }
+# Infobases (1.2, 2.2, 2.4, 7): nightly backups at the start of the 01:00–06:00 window (6.2),
+# retention after them, release updates checked every 15 minutes (they start only inside the
+# window), licence renewals on the 1st.
+CELERY_BEAT_SCHEDULE |= {
+    "infobases-backup-daily": {
+        "task": "infobases.tasks.backups_daily",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "infobases-backup-retention": {
+        "task": "infobases.tasks.backups_retention",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "infobases-updates-due": {
+        "task": "infobases.tasks.updates_due",
+        "schedule": crontab(minute="*/15"),
+    },
+    "infobases-licence-renewals": {
+        "task": "infobases.tasks.licences_renewals",
+        "schedule": crontab(day_of_month=1, hour=0, minute=15),
+    },
+}
+# Support (6.1, 6.3, 6.4): SLA timers and the support@ mailbox, every minute.
+CELERY_BEAT_SCHEDULE |= {
+    "support-sla-scan": {"task": "support.sla_scan", "schedule": crontab(minute="*")},
+    "support-mail-poll": {"task": "support.mail_poll", "schedule": crontab(minute="*")},
+}
 # Operations (6.2, 9.2): work reminders the day before; on the 1st, the proposal for the month
 # just ended (crediting it stays a staff decision).
 CELERY_BEAT_SCHEDULE |= {
@@ -247,11 +305,6 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "operations.tasks.proposal_build_task",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
     },
-}
-# Support (6.1, 6.3, 6.4): SLA timers and the support@ mailbox, every minute.
-CELERY_BEAT_SCHEDULE |= {
-    "support-sla-scan": {"task": "support.sla_scan", "schedule": crontab(minute="*")},
-    "support-mail-poll": {"task": "support.mail_poll", "schedule": crontab(minute="*")},
 }
 
 REST_FRAMEWORK = {

@@ -121,3 +121,16 @@ def test_a_suspended_subscriber_downloads_only_the_last_copy_and_cannot_act(
     response = client.post(reverse("infobases:backup_create", args=[infobase.pk]))
     assert response.status_code == 302
     assert Backup.objects.count() == 2
+
+
+def test_usage_counts_live_infobases_and_people_with_access(subscriber, member, subscriber_admin):
+    from infobases.hooks import infobases_usage_for_subscriber
+    from tests.infobases.factories import AccessFactory
+
+    first = InfobaseFactory(subscriber=subscriber)
+    second = InfobaseFactory(subscriber=subscriber)
+    InfobaseFactory(subscriber=subscriber, status="deleted", deleted_at=timezone.now())
+    AccessFactory(infobase=first, membership=member.memberships.get())
+    AccessFactory(infobase=second, membership=member.memberships.get())
+    AccessFactory(infobase=second, membership=subscriber_admin.memberships.get())
+    assert infobases_usage_for_subscriber(subscriber=subscriber) == {"users": 2, "infobases": 2}
