@@ -6,6 +6,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Weekday(models.IntegerChoices):
@@ -50,8 +51,10 @@ class CalendarInterval(models.Model):
         Calendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="intervals"
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("until"), help_text=_("00:00 means the end of the day."))
+    starts = models.TimeField(pgettext_lazy("working interval", "from"))
+    ends = models.TimeField(
+        pgettext_lazy("working interval", "until"), help_text=_("00:00 means the end of the day.")
+    )
 
     class Meta:
         verbose_name = _("working interval")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from subscribers.models import PartnerFirm, Subscriber
 
@@ -9,9 +10,10 @@ from subscribers.models import PartnerFirm, Subscriber
 class SupportKind(models.TextChoices):
     """5.1–5.3."""
 
-    TECHNICAL = "technical", _("Technical")
-    METHODOLOGICAL = "methodological", _("Methodological")
-    INDIVIDUAL = "individual", _("Individual")
+    # A context: "Individual" is also the legal form of a person (subscribers).
+    TECHNICAL = "technical", pgettext_lazy("support kind", "Technical")
+    METHODOLOGICAL = "methodological", pgettext_lazy("support kind", "Methodological")
+    INDIVIDUAL = "individual", pgettext_lazy("support kind", "Individual")
 
 
 class ResponsibleSide(models.TextChoices):
