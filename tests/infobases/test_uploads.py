@@ -31,6 +31,11 @@ def test_a_valid_dt_becomes_a_placement_request(subscriber, owner, infobases_dir
     assert request.size_bytes == len(DT)
     assert (infobases_dir / request.file).read_bytes() == DT
     assert request.status == "new"
+    # 6.1: the operator gets it as a support ticket of category "access".
+    from support.models import Ticket
+
+    ticket = Ticket.objects.get(pk=request.ticket_id)
+    assert ticket.category == "access" and ticket.subscriber == subscriber
 
 
 @pytest.mark.parametrize(
