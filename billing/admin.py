@@ -67,7 +67,7 @@ class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "display_number",
+        "number_display",
         "subscriber",
         "kind",
         "period_start",
@@ -93,6 +93,10 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         invoice = Invoice.objects.select_related("subscriber", "tariff").get(pk=pk)
         return pdf_response(invoice_pdf(invoice=invoice), f"invoice-{invoice.display_number}.pdf")
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_display(self, obj):
+        return obj.display_number
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):

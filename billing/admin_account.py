@@ -86,7 +86,7 @@ def _operations(request, subscriber, action):
 
 @admin.register(BillingAccount)
 class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "status", "suspension_reason", "tax_number")
+    list_display = ("__str__", "status", "suspension_reason", "tax_id")
     list_filter = ("status", "suspension_reason")
     search_fields = ("name", "person_full_name", "bin", "iin")
     fields = ("status", "suspension_reason", "status_changed_at")
@@ -102,6 +102,10 @@ class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=gettext_lazy("ИИН / БИН"))
+    def tax_id(self, obj):
+        return obj.tax_number
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         subscriber = get_object_or_404(BillingAccount, pk=object_id)

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from billing.models import BillingNotice
 
+NOTICE_BATCH = 500
+
 
 def notices_create(
     *, kind: str, items: Iterable[tuple[int, str, dict]], already_sent: bool = False
@@ -46,7 +48,10 @@ def notices_create(
     if ids and not already_sent:
         from billing.tasks import billing_notices_send
 
-        transaction.on_commit(lambda: billing_notices_send.delay(notice_ids=ids))
+        # Batches, so a monthly run's ten thousand emails spread over the workers.
+        for start in range(0, len(ids), NOTICE_BATCH):
+            batch = ids[start : start + NOTICE_BATCH]
+            transaction.on_commit(lambda batch=batch: billing_notices_send.delay(notice_ids=batch))
     return ids
 
 

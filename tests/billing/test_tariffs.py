@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from billing.models import InvoiceKind, Subscription
 from billing.services import billing_run, subscription_change_tariff, subscription_order
-from subscribers.models import AuditEntry, MemberRole
+from subscribers.models import AuditEntry
 from tests.billing.conftest import NOV_1, at
 from tests.billing.factories import TariffFactory
 from tests.factories import MembershipFactory
+from tests.infobases.factories import AccessFactory, InfobaseFactory
 
 
 def test_ordering_invoices_the_rest_of_the_month(subscriber, owner, tariff, travel):
@@ -76,16 +77,41 @@ def test_downgrade_takes_effect_next_month(charged, subscriber, owner, travel):
     assert subscription.tariff == smaller and subscription.pending_tariff is None
 
 
-def test_downgrade_is_refused_when_usage_exceeds_the_new_limits(charged, subscriber, owner):
-    MembershipFactory.create_batch(2, subscriber=subscriber, role=MemberRole.USER)
-    tiny = TariffFactory(monthly_fee=Decimal("5000.00"), max_users=2, name="Мини")
+def _in_use(subscriber, *, infobases, users):
+    """`infobases` live infobases and `users` members with access to them (the infobase layer
+    counts those as the tariff's 1C users)."""
+    bases = InfobaseFactory.create_batch(infobases, subscriber=subscriber)
+    for membership in MembershipFactory.create_batch(users, subscriber=subscriber, role="user"):
+        AccessFactory(infobase=bases[0], membership=membership)
+
+
+@pytest.mark.parametrize(("max_users", "max_infobases"), [(2, 5), (5, 1)])
+def test_downgrade_is_refused_when_usage_exceeds_the_new_limits(
+    charged, subscriber, owner, max_users, max_infobases
+):
+    _in_use(subscriber, infobases=2, users=3)
+    tiny = TariffFactory(
+        monthly_fee=Decimal("5000.00"),
+        max_users=max_users,
+        max_infobases=max_infobases,
+        name="Мини",
+    )
     with pytest.raises(ValidationError, match="Мини"):
         subscription_change_tariff(subscriber=subscriber, tariff=tiny, actor=owner)
     assert Subscription.objects.get(subscriber=subscriber).pending_tariff is None
 
 
+def test_a_downgrade_that_fits_the_usage_is_accepted(charged, subscriber, owner):
+    _in_use(subscriber, infobases=2, users=3)
+    fits = TariffFactory(monthly_fee=Decimal("5000.00"), max_users=3, max_infobases=2)
+    subscription, _invoice = subscription_change_tariff(
+        subscriber=subscriber, tariff=fits, actor=owner
+    )
+    assert subscription.pending_tariff == fits
+
+
 def test_a_refused_downgrade_shows_the_reason_on_the_page(client, charged, subscriber, owner):
-    MembershipFactory.create_batch(2, subscriber=subscriber, role=MemberRole.USER)
+    _in_use(subscriber, infobases=1, users=2)
     tiny = TariffFactory(monthly_fee=Decimal("5000.00"), max_users=1)
     client.force_login(owner)
     response = client.post(reverse("billing:tariffs"), {"tariff": tiny.pk})
