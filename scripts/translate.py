@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/translate.py my-strings.json   # {"English msgid": "Русский", ...}
     .venv/bin/python scripts/translate.py --missing         # list what is untranslated
+    .venv/bin/python scripts/translate.py --force f.json    # also overwrite existing translations
 
 A msgid with a plural form takes a list of three Russian forms (one, few, many).
 """
@@ -17,6 +18,9 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = sorted(ROOT.glob("*/locale/ru/LC_MESSAGES/django.po"))
+
+
+FORCE = "--force" in sys.argv
 
 
 def missing() -> list[tuple[Path, str]]:
@@ -41,6 +45,10 @@ def apply(translations: dict) -> int:
         for entry in po:
             if entry.msgid not in translations:
                 continue
+            # The same English word may mean different things in two apps: never overwrite a
+            # translation already made; fix one by editing its .po file.
+            if entry.translated() and "fuzzy" not in entry.flags and not FORCE:
+                continue
             value = translations[entry.msgid]
             if entry.msgid_plural:
                 forms = value if isinstance(value, list) else [value] * 3
@@ -64,7 +72,7 @@ def main() -> int:
     with open(ROOT / "var/messages.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         translations = {}
-        for name in sys.argv[1:]:
+        for name in [arg for arg in sys.argv[1:] if arg != "--force"]:
             translations.update(json.loads(Path(name).read_text(encoding="utf-8")))
         print(f"applied {apply(translations)} translations")
     subprocess.run([str(ROOT / "scripts/messages.sh")], check=True)  # noqa: S603
