@@ -89,9 +89,10 @@ class Invoice(models.Model):
             ),
         ]
         indexes = [
-            # The suspension and reminder passes: open invoices by due date.
+            # "Has an overdue invoice" per subscriber (the passes), and a payment's open invoices
+            # oldest first; only open invoices are indexed, so the index stays small.
             models.Index(
-                fields=["due_date", "subscriber"],
+                fields=["subscriber", "due_date"],
                 condition=Q(status="open"),
                 name="invoice_open_due_idx",
             ),

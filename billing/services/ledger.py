@@ -43,7 +43,10 @@ class ChargeLine:
 
 def counter_lock(name: str) -> BillingCounter:
     """Lock a counter row. Taking the invoice counter first serializes every invoice issue, so
-    numbers have no gaps and two monthly runs see each other's invoices."""
+    numbers have no gaps and two monthly runs see each other's invoices.
+
+    Lock order, against deadlocks: the counter before any subscriber or subscription row. Code
+    that holds row locks (payments, the suspension, resume and purge passes) never asks for it."""
     BillingCounter.objects.get_or_create(name=name)
     return BillingCounter.objects.select_for_update().get(name=name)
 

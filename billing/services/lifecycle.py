@@ -143,14 +143,13 @@ def subscribers_resume_settled(
         to_status=SubscriberStatus.ACTIVE,
         cause=_("The debt is paid: access is restored automatically (3.5)"),
     )
-    # The days of suspension are not charged: this month counts from today if not yet charged.
+    # The days of suspension are not charged: a month not charged yet counts from today. The
+    # hourly run charges it, not this pass, so a payment never waits for the invoice counter.
+    # Lock order: the counter, then rows; payments and the passes take rows only.
     Subscription.objects.filter(subscriber_id__in=ids, ended_at__isnull=True).update(
         billable_from=today
     )
     infobases_unblock_for_subscribers(subscriber_ids=ids, reason=SuspensionReason.NON_PAYMENT.value)
-    from .charges import billing_run
-
-    billing_run(now=now, subscriber_ids=ids)
     if subscriber_ids is None:
         audit_record(action="billing.resume_paid", data={"subscribers": len(ids)})
     return ids

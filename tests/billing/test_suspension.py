@@ -249,3 +249,17 @@ def test_each_periodic_task_is_also_a_management_command(charged, subscriber, tr
     assert subscriber.status == SubscriberStatus.SUSPENDED
     for command in ("billing_run", "billing_resume", "billing_purge", "billing_remind"):
         call_command(command, stdout=StringIO())
+
+
+def test_a_month_while_suspended_is_not_charged_and_a_resume_pays_from_that_day(
+    charged, subscriber, travel
+):
+    travel(at(DUE + datetime.timedelta(days=1)))
+    subscribers_suspend_overdue()
+    travel(at(datetime.date(2026, 12, 1), 0, 10))
+    assert billing_run() == []  # Suspended on the 1st: no December charge.
+    travel(at(datetime.date(2026, 12, 16)))
+    _pay(subscriber)
+    (december,) = billing_run()
+    assert december.period_start == datetime.date(2026, 12, 16)
+    assert december.total == Decimal("15483.87")  # 30 000 × 16 / 31 days.
