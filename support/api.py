@@ -8,6 +8,8 @@ A wrong or revoked token answers 401 and stores nothing.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import extend_schema
 from rest_framework import authentication, exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +35,16 @@ class OneCFormTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+class OneCFormTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the token in the OpenAPI schema."""
+
+    target_class = OneCFormTokenAuthentication
+    name = "OneCFormToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization"}
+
+
 class HasOneCFormToken(permissions.BasePermission):
     def has_permission(self, request, view):
         return isinstance(request.auth, OneCFormToken)
@@ -54,6 +66,7 @@ class TicketCreateApi(APIView):
         status = serializers.CharField()
         reaction_due_at = serializers.DateTimeField()
 
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request):
         token: OneCFormToken = request.auth
         data = self.InputSerializer(data=request.data)
