@@ -12,15 +12,20 @@ INCIDENTS_PER_1000 = 20
 
 
 @transaction.atomic
-def generate(*, subscriber_ids, seed: int = 1, incidents: int | None = None) -> str:
-    """Incidents of all levels and faults; one in four affects everyone, the others a selection."""
+def generate(*, subscriber_ids, seed: int = 1, incidents: int | None = None, within=None) -> str:
+    """Incidents of all levels and faults; one in four affects everyone, the others a selection.
+
+    `within`: a (start, end) window for the incidents; by default the last 90 days.
+    """
     rng = random.Random(seed)
     ids = list(subscriber_ids)
     count = incidents if incidents is not None else max(1, len(ids) * INCIDENTS_PER_1000 // 1000)
     now = timezone.now()
+    low, high = within or (now - timedelta(days=90), now - timedelta(days=1))
+    span = (high - low).total_seconds()
     rows, links = [], []
     for index in range(count):
-        start = now - timedelta(days=rng.uniform(1, 90), minutes=rng.randint(0, 1440))
+        start = low + timedelta(seconds=rng.uniform(0, span))
         rows.append(
             Incident(
                 title=f"Нагрузка: инцидент {index + 1}",

@@ -17,6 +17,26 @@ from billing.compensation import month_bounds
 
 from .models import CompensationCredit, CreditSource
 
+# The PDF is a register: one monospaced line per credit. WeasyPrint lays out a line of text about
+# eight times faster than a table row of cells, which keeps 5,000 rows well under 30 s.
+PDF_ROWS_FIRST_PAGE = 42
+PDF_ROWS_PER_PAGE = 48
+# (width, right-aligned) of each column of the PDF register, in characters.
+PDF_COLUMNS = [
+    (5, True),
+    (36, False),
+    (12, False),
+    (7, False),
+    (10, False),
+    (7, True),
+    (5, True),
+    (12, True),
+    (4, True),
+    (12, True),
+    (34, False),
+    (26, False),
+]
+
 
 @dataclass(frozen=True)
 class ReportRow:
@@ -66,7 +86,9 @@ def report_for_month(*, month: date) -> Report:
                 "ticket": credit.claim.ticket_id,
             }
         else:
-            reference = _("proposal %(month)s") % {"month": credit.month.strftime("%m.%Y")}
+            reference = _("operator's proposal for %(month)s") % {
+                "month": credit.month.strftime("%m.%Y")
+            }
         subscriber = credit.subscriber
         rows.append(
             ReportRow(
@@ -162,10 +184,77 @@ def render_xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def _cell(text, width: int, right: bool) -> str:
+    text = str(text)
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return text.rjust(width) if right else text.ljust(width)
+
+
+def _line(values) -> str:
+    return " ".join(_cell(v, w, r) for v, (w, r) in zip(values, PDF_COLUMNS, strict=True))
+
+
+def pdf_lines(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The register's header lines and its rows split into pages."""
+    header = [
+        _line(
+            [
+                _("No."),
+                _("Subscriber"),
+                _("БИН/ИИН"),
+                _("Month"),
+                _("Credited"),
+                _("h:min"),
+                _("Hours"),
+                _("Fee, KZT"),
+                "%",
+                _("Amount, KZT"),
+                _("Basis"),
+                _("Incidents"),
+            ]
+        )
+    ]
+    lines = [
+        _line(
+            [
+                row.number,
+                row.subscriber,
+                row.tax_number,
+                row.downtime_month,
+                row.credited_at,
+                row.downtime,
+                row.hours,
+                _money(row.monthly_fee),
+                f"{row.percent}%",
+                _money(row.amount),
+                row.reference,
+                row.incidents,
+            ]
+        )
+        for row in report.rows
+    ]
+    pages = [lines[:PDF_ROWS_FIRST_PAGE]] if lines else []
+    rest = lines[PDF_ROWS_FIRST_PAGE:]
+    pages += [rest[i : i + PDF_ROWS_PER_PAGE] for i in range(0, len(rest), PDF_ROWS_PER_PAGE)]
+    return header, pages
+
+
 def render_pdf_report(report: Report) -> bytes:
     from onebuh.pdf import render_pdf
 
+    header, pages = pdf_lines(report)
     return render_pdf(
         "pdf/compensation_report.html",
-        {"report": report, "columns": columns(), "generated_at": timezone.localtime()},
+        {
+            "report": report,
+            "header": header,
+            "pages": pages,
+            "total_amount": _money(report.total_amount),
+            "generated_at": timezone.localtime(),
+        },
     )

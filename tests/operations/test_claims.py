@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.models import LedgerEntry, LedgerKind
 from operations.models import ClaimStatus, CompensationClaim, CompensationCredit, RejectReason
@@ -128,7 +129,7 @@ def test_staff_decision_is_posted_to_the_claims_ticket(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_double_approval_credits_once(subscriber, owner, with_fee, staff_accountant):
     with_fee(subscriber)
-    claim = file(subscriber, owner, hours=4, day=date.today())
+    claim = file(subscriber, owner, hours=4, day=timezone.localdate())
     barrier, errors = threading.Barrier(2), []
 
     def approve():
@@ -154,7 +155,12 @@ def test_panel_claim_form_files_a_claim(customer, owner, client):
     client.force_login(owner)
     response = client.post(
         reverse("operations:claim_new"),
-        {"downtime_date": "2026-11-18", "hours": "2", "minutes": "30", "description": "Не работало"},
+        {
+            "downtime_date": "2026-11-18",
+            "hours": "2",
+            "minutes": "30",
+            "description": "Не работало",
+        },
     )
     claim = CompensationClaim.objects.get()
     assert response.status_code == 302 and response.url == claim.get_absolute_url()
@@ -164,7 +170,8 @@ def test_panel_claim_form_files_a_claim(customer, owner, client):
 def test_panel_claim_form_refuses_bad_input_with_a_message(customer, owner, client):
     client.force_login(owner)
     response = client.post(
-        reverse("operations:claim_new"), {"downtime_date": "2026-11-18", "hours": "0", "minutes": "0"}
+        reverse("operations:claim_new"),
+        {"downtime_date": "2026-11-18", "hours": "0", "minutes": "0"},
     )
     assert response.status_code == 200
     assert "form-errors" in response.content.decode()
@@ -199,4 +206,3 @@ def test_accountant_decides_in_admin_and_engineer_may_not(
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
     assert bonus_credits(customer).get().bonus == Decimal("600.00")
-

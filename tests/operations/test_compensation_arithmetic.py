@@ -65,13 +65,17 @@ def test_excluded_time_is_removed_even_where_it_overlaps():
     counted = [(at(5, 1), at(5, 7))]
     planned_work = [(at(5, 1), at(5, 3))]
     force_majeure = [(at(5, 5), at(5, 6))]
-    downtime = compensable_downtime(counted=counted, excluded=planned_work + force_majeure, month=NOV)
+    downtime = compensable_downtime(
+        counted=counted, excluded=planned_work + force_majeure, month=NOV
+    )
     assert downtime == timedelta(hours=3)
 
 
 def test_interval_crossing_a_month_boundary_is_split_between_months():
     counted = [(at(31, 22, month=10), at(1, 3, month=11))]
-    assert compensable_downtime(counted=counted, excluded=[], month=date(2026, 10, 1)) == timedelta(hours=2)
+    assert compensable_downtime(counted=counted, excluded=[], month=date(2026, 10, 1)) == timedelta(
+        hours=2
+    )
     assert compensable_downtime(counted=counted, excluded=[], month=NOV) == timedelta(hours=3)
 
 

@@ -63,7 +63,9 @@ def test_a_claim_already_credited_reduces_the_proposal(subscribers, owner, trave
     IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 15))  # 5 h
     travel(at(4, 9))
     claim = claim_file(
-        subscriber=first, opened_by=owner, downtime_date=date(2026, 11, 3),
+        subscriber=first,
+        opened_by=owner,
+        downtime_date=date(2026, 11, 3),
         claimed_downtime=timedelta(hours=2),
     )
     claim_approve(claim=claim, downtime=claim.claimed_downtime)  # 600.00 credited
@@ -72,7 +74,9 @@ def test_a_claim_already_credited_reduces_the_proposal(subscribers, owner, trave
     line = proposal.lines.get(subscriber=first)
     assert (line.already_credited, line.amount_due) == (Decimal("600.00"), Decimal("900.00"))
     proposal_credit_all(proposal=proposal)
-    total = sum(CompensationCredit.objects.filter(subscriber=first).values_list("amount", flat=True))
+    total = sum(
+        CompensationCredit.objects.filter(subscriber=first).values_list("amount", flat=True)
+    )
     assert total == Decimal("1500.00")  # 5 % of 30 000, not 7 %
 
 

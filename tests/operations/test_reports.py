@@ -42,13 +42,17 @@ def december_credits(db, with_fee, travel):
     proposal_credit_all(proposal=proposal_build(month=date(2026, 11, 1)))
     for day, hours in ((1, 5), (2, 30)):
         claim = claim_file(
-            subscriber=claimant, opened_by=owner, downtime_date=date(2026, 12, day),
+            subscriber=claimant,
+            opened_by=owner,
+            downtime_date=date(2026, 12, day),
             claimed_downtime=timedelta(hours=min(hours, 24)),
         )
         claim_approve(claim=claim, downtime=claim.claimed_downtime)
     travel(at(3, 9, month=1, year=2027))
     claim = claim_file(
-        subscriber=claimant, opened_by=owner, downtime_date=date(2027, 1, 2),
+        subscriber=claimant,
+        opened_by=owner,
+        downtime_date=date(2027, 1, 2),
         claimed_downtime=timedelta(hours=2),
     )
     claim_approve(claim=claim, downtime=claim.claimed_downtime)
@@ -64,9 +68,11 @@ def ledger_bonus_credits(month):
 
 def test_report_totals_equal_the_ledgers_bonus_credits_of_the_month(december_credits):
     report = report_for_month(month=DEC)
-    assert report.total_amount == ledger_bonus_credits(DEC) == Decimal("900.00") + Decimal(
-        "370.37"
-    ) + Decimal("1000.00") + Decimal("4800.00")
+    assert (
+        report.total_amount
+        == ledger_bonus_credits(DEC)
+        == Decimal("900.00") + Decimal("370.37") + Decimal("1000.00") + Decimal("4800.00")
+    )
     assert len(report.rows) == 4 and report.subscribers == 3
     assert report_for_month(month=date(2027, 1, 1)).total_amount == ledger_bonus_credits(
         date(2027, 1, 1)
@@ -80,7 +86,7 @@ def test_pdf_report_is_rendered_in_russian_with_page_numbers_and_totals(december
     assert "Отчёт о компенсациях простоя за 12.2026" in text
     assert f"Страница 1 из {len(pdf.pages)}" in text
     last_page = pdf.pages[-1].extract_text().replace("\xa0", " ")
-    assert "Итого начислено бонусами 7070,37 ₸" in last_page
+    assert "Итого начислено бонусами 7 070,37 ₸" in last_page
 
 
 def test_csv_and_xlsx_carry_the_same_rows_and_total(december_credits):
@@ -94,7 +100,10 @@ def test_csv_and_xlsx_carry_the_same_rows_and_total(december_credits):
 
 
 def test_report_is_built_by_a_task_and_downloaded_by_the_accountant(
-    december_credits, staff_client, staff_accountant, operator_engineer,
+    december_credits,
+    staff_client,
+    staff_accountant,
+    operator_engineer,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):

@@ -41,11 +41,16 @@ def test_incidents_older_than_90_days_do_not_count(now):
 
 def test_current_state_shows_the_worst_ongoing_event(now):
     IncidentFactory(
-        starts_at=now - timedelta(hours=1), ends_at=None, level=IncidentLevel.PARTIAL,
+        starts_at=now - timedelta(hours=1),
+        ends_at=None,
+        level=IncidentLevel.PARTIAL,
         components=[Component.APPS],
     )
-    WorkFactory(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1),
-                components=[Component.PANEL])
+    WorkFactory(
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        components=[Component.PANEL],
+    )
     overview = status_overview()
     assert component(overview, Component.APPS).state == "partial"
     assert component(overview, Component.PANEL).state == "maintenance"

@@ -153,7 +153,9 @@ def test_panel_shows_no_banner_for_works_of_other_subscribers(now, client, owner
     assert "Замена дисков" not in client.get(reverse("subscribers:dashboard")).content.decode()
 
 
-def test_admin_refuses_a_late_planned_work_with_a_clear_message(now, staff_client, operator_engineer):
+def test_admin_refuses_a_late_planned_work_with_a_clear_message(
+    now, staff_client, operator_engineer
+):
     client = staff_client(operator_engineer)
     response = client.post(
         reverse("admin:operations_technicalwork_add"),
