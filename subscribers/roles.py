@@ -84,6 +84,11 @@ def declared_role_permissions() -> dict[str, set[str]]:
 def sync_staff_groups(sender=None, **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
+    if sender is not None and kwargs.get("plan") is None:
+        # post_migrate also fires after `flush` (transactional tests). Recreating the groups
+        # there would clash with tests that restore the serialized database; migrate and
+        # seed_demo create them, and the test personas call this directly.
+        return
     using = kwargs.get("using", "default")
     declared = declared_role_permissions()
     wanted = set().union(*declared.values())
