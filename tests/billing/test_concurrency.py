@@ -19,7 +19,9 @@ from subscribers.models import SubscriberStatus
 from tests.billing.conftest import NOV_1, at
 from tests.billing.factories import SubscriptionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the data migrations made (staff groups, calendars) is restored after each
+# test rather than re-created, so transactional tests of other apps find the state they expect.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class Worker(threading.Thread):
