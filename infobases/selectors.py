@@ -116,3 +116,12 @@ def own_login(*, membership: Membership, infobase) -> str | None:
         .values_list("login", flat=True)
         .first()
     )
+
+
+def session_owned_by(*, membership: Membership, infobase, session_id: str) -> bool:
+    """Whether the live session is the member's own (a plain user may end only theirs)."""
+    login = own_login(membership=membership, infobase=infobase)
+    if not login:
+        return False
+    sessions, _error = infobase_sessions(infobase=infobase)
+    return any(row["session"].id == session_id and row["session"].user == login for row in sessions)
