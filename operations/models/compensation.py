@@ -1,6 +1,7 @@
 """Compensation (9.1–9.5): claims filed through the ticket system, the operator's monthly
 proposals, and the credits actually made to the personal account as bonuses."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -105,7 +106,7 @@ class CompensationClaim(models.Model):
         constraints = [
             models.CheckConstraint(name="claim_month_first_day", condition=month_is_first_day()),
             models.CheckConstraint(
-                name="claim_downtime_positive", condition=Q(claimed_downtime__gt="0 seconds")
+                name="claim_downtime_positive", condition=Q(claimed_downtime__gt=timedelta(0))
             ),
             models.CheckConstraint(
                 name="claim_decision_consistent",
