@@ -15,6 +15,7 @@ from onebuh.emails import send_templated_email
 from subscribers.models import MemberRole, Membership, Subscriber, SubscriberStatus
 
 from .models import Incident, StatusSubscription, TechnicalWork
+from .selectors import work_subscriber_links
 
 CHUNK = 500
 SERVED = (SubscriberStatus.ACTIVE, SubscriberStatus.SUSPENDED)
@@ -74,7 +75,7 @@ def work_send_notices(*, work_id: int, event: str) -> int:
     if event != "cancelled" and work.cancelled_at is not None:
         return 0  # Cancelled meanwhile: the cancellation notice says it all.
     ics = work_ics(work, cancelled=cancelled)
-    ids = None if work.affects_all else work.subscribers.values_list("pk", flat=True)
+    ids = None if work.affects_all else work_subscriber_links([work.pk]).get(work.pk, [])
     sent = 0
     for subscriber, emails in subscriber_recipients(ids):
         send_templated_email(

@@ -93,7 +93,7 @@ def month_downtime_data(*, month: date, subscriber_ids=None) -> MonthDowntimeDat
         )
     )
     incident_links = _links(Incident, [i["id"] for i in incidents if not i["affects_all"]])
-    work_links = _links(TechnicalWork, [w["id"] for w in works if not w["affects_all"]])
+    work_links = work_subscriber_links([w["id"] for w in works if not w["affects_all"]])
     for incident in incidents:
         interval = _closed(incident["starts_at"], incident["ends_at"], now)
         for target in scope(incident, incident_links):
@@ -128,6 +128,25 @@ def _links(model, event_ids: list[int]) -> dict[int, list[int]]:
     ).values_list(column, "subscriber_id"):
         links.setdefault(event_id, []).append(subscriber_id)
     return links
+
+
+def work_subscriber_links(work_ids: list[int]) -> dict[int, list[int]]:
+    """Each work's affected subscribers: the selected ones and the users of its solutions."""
+    links = _links(TechnicalWork, work_ids)
+    if not work_ids:
+        return links
+    # The infobases app offers no hook for "who uses these solutions": one query over its
+    # relation from the works' side, live infobases only.
+    through = TechnicalWork.solutions.through
+    rows = through.objects.filter(
+        technicalwork_id__in=work_ids,
+        solution__infobases__deleted_at__isnull=True,
+    ).values_list("technicalwork_id", "solution__infobases__subscriber_id")
+    found = {work_id: set(ids) for work_id, ids in links.items()}
+    for work_id, subscriber_id in rows.distinct():
+        if subscriber_id is not None:
+            found.setdefault(work_id, set()).add(subscriber_id)
+    return {work_id: sorted(ids) for work_id, ids in found.items()}
 
 
 def _inactive_intervals(window: Interval, subscriber_ids) -> dict[int, list[Interval]]:

@@ -27,7 +27,9 @@ class ComponentsFormMixin(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("affects_all") and not cleaned.get("subscribers"):
+        if not (
+            cleaned.get("affects_all") or cleaned.get("subscribers") or cleaned.get("solutions")
+        ):
             self.add_error(
                 "subscribers", _("Select the affected subscribers, or mark it as affecting all.")
             )
@@ -44,9 +46,11 @@ class TechnicalWorkForm(ComponentsFormMixin):
             "components",
             "affects_all",
             "subscribers",
+            "solutions",
             "starts_at",
             "ends_at",
         ]
+        widgets = {"solutions": forms.CheckboxSelectMultiple}
 
     def clean(self):
         cleaned = super().clean()
@@ -105,11 +109,13 @@ class TechnicalWorkAdmin(admin.ModelAdmin):
         return _("Under way") if obj.is_ongoing(now) else _("Finished")
 
     def save_model(self, request, obj, form, change):
-        subscribers = form.cleaned_data.get("subscribers", [])
-        if change:
-            technical_work_update(work=obj, subscribers=subscribers, actor=request.user)
-        else:
-            technical_work_announce(work=obj, subscribers=subscribers, actor=request.user)
+        service = technical_work_update if change else technical_work_announce
+        service(
+            work=obj,
+            subscribers=form.cleaned_data.get("subscribers", []),
+            solutions=form.cleaned_data.get("solutions", []),
+            actor=request.user,
+        )
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:

@@ -114,6 +114,14 @@ class TechnicalWork(AffectingEvent):
     """6.2: planned works (48 h notice, 01:00–06:00 GMT+5) and unplanned ones (on the fact)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=WorkKind.choices)
+    # 6.2: a work may concern only some 1C applications: their users are affected.
+    solutions = models.ManyToManyField(
+        "infobases.Solution",
+        verbose_name=_("affected solutions"),
+        blank=True,
+        related_name="technical_works",
+        help_text=_("Subscribers with an infobase of these solutions are affected too."),
+    )
     announced_at = models.DateTimeField(_("announced at"), default=timezone.now)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)

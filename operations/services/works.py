@@ -84,7 +84,11 @@ def _notify(work: TechnicalWork, event: str) -> None:
 
 @transaction.atomic
 def technical_work_announce(
-    *, work: TechnicalWork, subscribers: Iterable[Subscriber] = (), actor=None
+    *,
+    work: TechnicalWork,
+    subscribers: Iterable[Subscriber] = (),
+    solutions: Iterable = (),
+    actor=None,
 ) -> TechnicalWork:
     """Record and announce a work; affected subscribers get an email with an .ics file."""
     now = timezone.now()
@@ -93,6 +97,7 @@ def technical_work_announce(
     work.created_by = actor if getattr(actor, "is_authenticated", False) else None
     work.save()
     work.subscribers.set(() if work.affects_all else subscribers)
+    work.solutions.set(() if work.affects_all else solutions)
     audit_record(
         action="operations.work_announce",
         actor=actor,
@@ -105,7 +110,11 @@ def technical_work_announce(
 
 @transaction.atomic
 def technical_work_update(
-    *, work: TechnicalWork, subscribers: Iterable[Subscriber] = (), actor=None
+    *,
+    work: TechnicalWork,
+    subscribers: Iterable[Subscriber] = (),
+    solutions: Iterable = (),
+    actor=None,
 ) -> TechnicalWork:
     """Save staff's changes. A new time is a new announcement: the 48-hour rule counts from now."""
     current = TechnicalWork.objects.select_for_update().get(pk=work.pk)
@@ -134,6 +143,7 @@ def technical_work_update(
         ]
     )
     work.subscribers.set(() if work.affects_all else subscribers)
+    work.solutions.set(() if work.affects_all else solutions)
     audit_record(
         action="operations.work_update",
         actor=actor,

@@ -22,7 +22,14 @@ def works_banner(context):
     works = (
         TechnicalWork.objects.filter(cancelled_at__isnull=True, starts_at__lt=now + BANNER_AHEAD)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .filter(Q(affects_all=True) | Q(subscribers=membership.subscriber_id))
+        .filter(
+            Q(affects_all=True)
+            | Q(subscribers=membership.subscriber_id)
+            | Q(
+                solutions__infobases__subscriber=membership.subscriber_id,
+                solutions__infobases__deleted_at__isnull=True,
+            )
+        )
         .distinct()
         .order_by("starts_at")[:3]
     )

@@ -116,3 +116,17 @@ def test_an_ongoing_incident_counts_until_now(customer, travel):
     assert subscriber_month_downtime(subscriber=customer, month=NOV) == timedelta(
         hours=5, minutes=30
     )
+
+
+def test_unplanned_work_on_a_solution_counts_for_its_users_only(customer, travel):
+    from tests.infobases.factories import InfobaseFactory, SolutionFactory
+
+    solution = SolutionFactory()
+    InfobaseFactory(subscriber=customer, solution=solution)
+    other = SubscriberFactory()
+    work = WorkFactory(
+        kind=WorkKind.UNPLANNED, starts_at=at(7, 1), ends_at=at(7, 4), affects_all=False
+    )
+    work.solutions.set([solution])
+    assert downtime(customer, travel) == timedelta(hours=3)
+    assert downtime(other, travel) == timedelta(0)

@@ -194,3 +194,25 @@ def test_admin_announces_a_valid_planned_work(now, staff_client, operator_engine
     work = TechnicalWork.objects.get()
     assert work.components == [Component.CLOUD, Component.PANEL]
     assert work.created_by == operator_engineer
+
+
+def test_work_on_a_solution_reaches_the_subscribers_using_it(
+    now, client, owner, subscriber, django_capture_on_commit_callbacks
+):
+    from tests.infobases.factories import InfobaseFactory, SolutionFactory
+
+    solution = SolutionFactory()
+    InfobaseFactory(subscriber=subscriber, solution=solution)
+    bystander = InfobaseFactory(solution=SolutionFactory()).subscriber
+    with django_capture_on_commit_callbacks(execute=True):
+        technical_work_announce(
+            work=planned(at(13, 2), at(13, 4), title="Обновление конфигурации", affects_all=False),
+            solutions=[solution],
+        )
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert subscriber.responsible_email in recipients
+    assert bystander.responsible_email not in recipients
+    client.force_login(owner)
+    assert (
+        "Обновление конфигурации" in client.get(reverse("subscribers:dashboard")).content.decode()
+    )
