@@ -117,3 +117,16 @@ def test_bulk_fees_agree_with_billings_monthly_fee_for(subscribers, travel):
     for subscriber in Subscriber.objects.filter(pk__in=ids):
         assert bulk[subscriber.pk] == monthly_fee_for(subscriber=subscriber, month=NOV)
     assert bulk[charged.pk] == Decimal("30000.00")
+
+
+def test_propose_command_builds_the_named_month_and_refuses_a_bad_one(subscribers, travel):
+    from django.core.management import CommandError, call_command
+
+    from operations.models import CompensationProposal
+
+    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13, 30))
+    travel(at(2, 9, month=12))
+    call_command("operations_propose_compensation", "--month", "2026-11")
+    assert CompensationProposal.objects.get().lines.count() >= 3
+    with pytest.raises(CommandError):
+        call_command("operations_propose_compensation", "--month", "ноябрь")

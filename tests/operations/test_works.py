@@ -216,3 +216,18 @@ def test_work_on_a_solution_reaches_the_subscribers_using_it(
     assert (
         "Обновление конфигурации" in client.get(reverse("subscribers:dashboard")).content.decode()
     )
+
+
+def test_reminder_pass_query_count_does_not_grow_with_works(
+    now, travel, django_assert_max_num_queries
+):
+    for day in (13, 14):
+        technical_work_announce(work=planned(at(day, 2), at(day, 4)))
+    travel(at(12, 3))
+    with django_assert_max_num_queries(4) as few:
+        assert works_send_reminders() == 1
+    for hour in (1, 2, 3):
+        technical_work_announce(work=planned(at(17, hour), at(17, hour + 1)))
+    travel(at(16, 4))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert works_send_reminders() == 3
