@@ -21,7 +21,12 @@ from django.utils import timezone  # noqa: E402
 from billing import load as billing_load  # noqa: E402
 from billing.compensation import month_bounds, month_start  # noqa: E402
 from operations import load  # noqa: E402
-from operations.models import CompensationCredit, CreditSource, Incident  # noqa: E402
+from operations.models import (  # noqa: E402
+    CompensationCredit,
+    CompensationProposal,
+    CreditSource,
+    Incident,
+)
 from operations.reporting import (  # noqa: E402
     render_csv,
     render_pdf_report,
@@ -66,10 +71,14 @@ def main() -> None:
     started = time.perf_counter()
     previous = month_start(month_start(timezone.localdate()) - timedelta(days=1))
     window = month_bounds(previous)
+    backdated = window[0] - timedelta(days=40)
+    # Earlier runs of this bench left their subscribers and proposal: take them out of the month.
+    Subscriber.objects.filter(created_at=backdated).update(created_at=timezone.now())
+    CompensationProposal.objects.filter(month=previous).delete()
     ids = generate_subscribers(count=SUBSCRIBERS, seed=11)
     billing_load.generate(subscriber_ids=ids, seed=11)
     # Registered before the month, so the month's incidents touch them.
-    Subscriber.objects.filter(pk__in=ids).update(created_at=window[0] - timedelta(days=40))
+    Subscriber.objects.filter(pk__in=ids).update(created_at=backdated)
     Incident.objects.filter(title__startswith="Нагрузка:").delete()
     print(load.generate(subscriber_ids=ids, seed=11, incidents=INCIDENTS, within=window))
     print(f"setup: {len(ids)} subscribers in {time.perf_counter() - started:.1f} s")

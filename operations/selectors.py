@@ -11,7 +11,15 @@ from datetime import date, datetime, timedelta
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from billing.compensation import Interval, downtime_in_window, month_bounds
+from billing.compensation import (
+    Interval,
+    clip,
+    downtime_in_window,
+    merge_intervals,
+    month_bounds,
+    subtract_intervals,
+    total,
+)
 from subscribers.models import Subscriber, SubscriberStateChange, SubscriberStatus
 
 from .models import Fault, Incident, IncidentLevel, TechnicalWork, WorkKind
@@ -50,6 +58,7 @@ class MonthDowntimeData:
     # Time each subscriber was not active (suspended for non-payment, 3.5; terminated, purged)
     # or did not exist yet: it is not downtime.
     inactive: dict[int, list[Interval]]
+    _shared: tuple | None = None
 
     def intervals_for(self, subscriber_id: int) -> tuple[list[Interval], list[Interval]]:
         own = self.per_subscriber.get(subscriber_id, _Scope())
@@ -62,8 +71,25 @@ class MonthDowntimeData:
         return tuple(sorted(set(self.everyone.incident_ids + own.incident_ids)))
 
     def downtime_for(self, subscriber_id: int, window: Interval | None = None) -> timedelta:
-        counted, excluded = self.intervals_for(subscriber_id)
-        return downtime_in_window(counted=counted, excluded=excluded, window=window or self.window)
+        if window is not None and window != self.window:
+            counted, excluded = self.intervals_for(subscriber_id)
+            return downtime_in_window(counted=counted, excluded=excluded, window=window)
+        # The month's window: the shared intervals are clipped and merged once for everyone.
+        if self._shared is None:
+            self._shared = (
+                merge_intervals(clip(self.everyone.counted, self.window)),
+                merge_intervals(clip(self.everyone.excluded, self.window)),
+            )
+        shared_counted, shared_excluded = self._shared
+        own = self.per_subscriber.get(subscriber_id, _Scope())
+        inactive = self.inactive.get(subscriber_id, [])
+        counted = shared_counted
+        if own.counted:
+            counted = merge_intervals(shared_counted + clip(own.counted, self.window))
+        excluded = shared_excluded
+        if own.excluded or inactive:
+            excluded = merge_intervals(shared_excluded + clip(own.excluded + inactive, self.window))
+        return total(subtract_intervals(counted, excluded))
 
 
 def _closed(start: datetime, end: datetime | None, now: datetime) -> Interval:

@@ -225,10 +225,12 @@ class CompensationCredit(models.Model):
         blank=True,
         related_name="credit",
     )
+    # DO_NOTHING: a recomputed proposal deletes its uncredited lines in one statement; the
+    # database's foreign key still refuses to delete a line that was credited.
     proposal_line = models.OneToOneField(
         ProposalLine,
         verbose_name=_("proposal line"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="credit",
