@@ -1,5 +1,7 @@
 """Following the public status page by email: double opt-in and one-click unsubscribe."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -7,16 +9,29 @@ from onebuh.emails import send_templated_email
 
 from ..models import StatusSubscription
 
+CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
+
 
 @transaction.atomic
 def status_subscribe(*, email: str) -> StatusSubscription:
-    """Send a confirmation link; nothing is sent to the address before it is confirmed.
+    """Send a confirmation link; nothing else is sent to the address before it is confirmed.
 
-    Asking again for a confirmed address changes nothing and sends nothing (no mail bombing).
+    Asking again for a confirmed address sends nothing, and an unconfirmed one gets at most one
+    confirmation an hour, so the form cannot be used to flood someone's mailbox.
     """
     email = email.strip().lower()
-    subscription, _created = StatusSubscription.objects.get_or_create(email=email)
-    if subscription.confirmed_at is None:
+    now = timezone.now()
+    subscription, created = StatusSubscription.objects.get_or_create(email=email)
+    if not created:
+        # Conditional UPDATE: of two requests racing, only one resends.
+        created = bool(
+            StatusSubscription.objects.filter(
+                pk=subscription.pk,
+                confirmed_at__isnull=True,
+                created_at__lte=now - CONFIRMATION_RESEND_AFTER,
+            ).update(created_at=now)
+        )
+    if created:
         transaction.on_commit(
             lambda: send_templated_email(
                 template="operations-status-confirm",

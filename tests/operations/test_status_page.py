@@ -99,3 +99,17 @@ def test_followers_are_told_about_incidents_and_can_unsubscribe(
 def test_bad_email_changes_nothing(now, client):
     client.post(reverse("operations_public:subscribe"), {"email": "not-an-email"})
     assert not StatusSubscription.objects.exists()
+
+
+def test_confirmation_is_resent_at_most_once_an_hour(
+    now, client, travel, django_capture_on_commit_callbacks
+):
+    url = reverse("operations_public:subscribe")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            client.post(url, {"email": "fan@example.kz"})
+    assert len(mail.outbox) == 1
+    travel(now + timedelta(hours=1, minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": "fan@example.kz"})
+    assert len(mail.outbox) == 2
