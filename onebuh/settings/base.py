@@ -52,14 +52,17 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_celery_beat",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "onebuh.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,6 +175,37 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = None
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Upload limits (onebuh/uploads.py): a body over the view's limit is refused on its declared length
+# before it is read; a file over it is stopped while it streams in, before it is stored. Views
+# with other needs (the .dt upload) declare their own with @upload_limits.
+FILE_UPLOAD_HANDLERS = [
+    "onebuh.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields (not files) held in memory: Django's 2.5 MB
+ONEBUH_UPLOAD_FILE_MAX_BYTES = int(os.environ.get("ONEBUH_UPLOAD_FILE_MAX_BYTES", str(10 * 2**20)))
+ONEBUH_UPLOAD_REQUEST_MAX_BYTES = int(
+    os.environ.get("ONEBUH_UPLOAD_REQUEST_MAX_BYTES", str(51 * 2**20))
+)
+
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline
+# scripts or event handlers (static/js/portal.js gives pages their behaviours through data
+# attributes). Inline style attributes stay allowed: the Django admin uses them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # data: the TOTP set-up QR code
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -321,8 +355,10 @@ SPECTACULAR_SETTINGS = {
 # Staff must have a second factor before they reach the admin (see subscribers.middleware).
 ONEBUH_STAFF_MFA_REQUIRED = env_bool("ONEBUH_STAFF_MFA_REQUIRED", True)
 
-# The payment provider signs its callbacks with this shared secret (HMAC-SHA256 over the body).
+# The payment provider signs its callbacks with this shared secret (onebuh/webhooks.py).
 ONEBUH_PAYMENT_WEBHOOK_SECRET = os.environ.get("ONEBUH_PAYMENT_WEBHOOK_SECRET", "")
+# Signed webhooks carry their sending time; older or newer than this is refused (replays).
+ONEBUH_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("ONEBUH_WEBHOOK_TOLERANCE_SECONDS", "300"))
 
 # The operator's requisites, printed on invoices, statements and reports.
 ONEBUH_OPERATOR = {
