@@ -1,12 +1,11 @@
-"""The payment provider's callback: POST JSON signed with HMAC-SHA256 over the raw body.
+"""The payment provider's callback: POST JSON signed as every webhook is (onebuh/webhooks.py).
 
 Body: {"payment_id": "...", "account": <personal account No.>, "amount": "1000.00",
 "currency": "KZT", "paid_at": "2026-11-24T10:00:00+05:00" (optional)}.
-Header X-Signature: hex HMAC-SHA256 of the body with ONEBUH_PAYMENT_WEBHOOK_SECRET.
+Headers X-Onebuh-Timestamp and X-Signature (HMAC-SHA256 of "{timestamp}.{body}" with
+ONEBUH_PAYMENT_WEBHOOK_SECRET). A payment id is credited once, so a repeat changes nothing.
 """
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -19,12 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from onebuh.webhooks import WebhookRefused, verify_signature
 from subscribers.models import Subscriber
 
 from .models import PaymentMethod
 from .services import payment_record
-
-SIGNATURE_HEADER = "X-Signature"
 
 
 @dataclass(frozen=True)
@@ -33,10 +31,6 @@ class PaymentNotice:
     account: int
     amount: Decimal
     paid_at: object
-
-
-def sign(body: bytes, secret: str) -> str:
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def parse_payment_notice(body: bytes) -> PaymentNotice:
@@ -75,11 +69,12 @@ def payment_webhook(request):
     secret = settings.ONEBUH_PAYMENT_WEBHOOK_SECRET
     if not secret:
         return JsonResponse({"error": _("Payments are not configured.")}, status=503)
-    signature = request.headers.get(SIGNATURE_HEADER, "").strip().lower()
-    if not hmac.compare_digest(sign(request.body, secret), signature):
-        return JsonResponse({"error": _("The signature is wrong.")}, status=403)
     try:
-        notice = parse_payment_notice(request.body)
+        body = verify_signature(request, secret)
+    except WebhookRefused as refused:
+        return JsonResponse({"error": refused.message}, status=refused.status)
+    try:
+        notice = parse_payment_notice(body)
     except ValidationError as error:
         return JsonResponse({"error": error.messages[0]}, status=400)
     subscriber = Subscriber.objects.filter(pk=notice.account).first()
@@ -91,6 +86,6 @@ def payment_webhook(request):
         method=PaymentMethod.PROVIDER,
         external_id=notice.payment_id,
         received_at=notice.paid_at,
-        payload=json.loads(request.body, parse_float=str),
+        payload=json.loads(body, parse_float=str),
     )
     return JsonResponse({"status": "credited" if created else "duplicate", "payment": payment.pk})

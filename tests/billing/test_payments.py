@@ -8,7 +8,7 @@ from django.urls import reverse
 from billing.models import InvoiceStatus, LedgerEntry, Payment, PaymentMethod
 from billing.selectors import balances_for, debt_for
 from billing.services import billing_run, payment_record
-from billing.webhook import SIGNATURE_HEADER, sign
+from onebuh.webhooks import signed_headers
 from tests.billing.conftest import at
 
 SECRET = "test-webhook-secret"
@@ -21,8 +21,10 @@ def webhook(client, settings):
 
     def post(body, signature=None):
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        headers = {SIGNATURE_HEADER: signature if signature is not None else sign(raw, SECRET)}
-        return client.post(URL, raw, content_type="application/json", headers=headers)
+        headers = signed_headers(body=raw, secret=SECRET)
+        if signature is not None:
+            headers["HTTP_X_SIGNATURE"] = signature
+        return client.post(URL, raw, content_type="application/json", **headers)
 
     return post
 
@@ -93,7 +95,7 @@ def test_the_webhook_refuses_when_no_secret_is_configured(client, settings, subs
     settings.ONEBUH_PAYMENT_WEBHOOK_SECRET = ""
     raw = json.dumps(_body(subscriber)).encode()
     response = client.post(
-        URL, raw, content_type="application/json", headers={SIGNATURE_HEADER: sign(raw, "")}
+        URL, raw, content_type="application/json", **signed_headers(body=raw, secret="")
     )
     assert response.status_code == 503
     assert not Payment.objects.exists()
