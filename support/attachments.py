@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from onebuh.uploads import content_matches, read_head
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 # Screenshots, documents, logs, archives and 1C's own report and processing files.
@@ -39,8 +41,11 @@ ALLOWED_EXTENSIONS = frozenset(
 )
 
 
-def attachment_problem(*, name: str, size: int) -> str | None:
-    """Why this file is refused, in Russian, or None if it is acceptable."""
+def attachment_problem(*, name: str, size: int, head: bytes | None = None) -> str | None:
+    """Why this file is refused, in Russian, or None if it is acceptable.
+
+    `head`: the file's first bytes; its content must be of the kind its name claims (the client's
+    Content-Type and the name alone prove nothing)."""
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:
         return _("The file «%(name)s» has a type that is not accepted.") % {"name": name}
@@ -48,6 +53,11 @@ def attachment_problem(*, name: str, size: int) -> str | None:
         return _("The file «%(name)s» is larger than %(limit)s.") % {
             "name": name,
             "limit": filesizeformat(MAX_ATTACHMENT_BYTES),
+        }
+    if head is not None and not content_matches(extension, head):
+        return _("The content of the file «%(name)s» is not a .%(extension)s file.") % {
+            "name": name,
+            "extension": extension,
         }
     return None
 
@@ -57,7 +67,7 @@ def validate_attachments(files) -> None:
         raise ValidationError(
             _("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS}
         )
-    problems = [attachment_problem(name=f.name, size=f.size) for f in files]
+    problems = [attachment_problem(name=f.name, size=f.size, head=read_head(f)) for f in files]
     problems = [p for p in problems if p]
     if problems:
         raise ValidationError(problems)

@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
 from .access import attachment_for_member, onec_token_for_manager, ticket_for_member
+from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
 from .models import Article, Channel, MessageAuthor, OneCFormToken
 from .selectors import articles_search, quota_usage, tickets_for_member
@@ -59,7 +61,14 @@ def index(request):
     )
 
 
+# Each file is stopped at its limit while it streams in; the body at all the files plus the form.
+attachment_upload_limits = upload_limits(
+    request_bytes=MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 2**20, file_bytes=MAX_ATTACHMENT_BYTES
+)
+
+
 @member_required
+@attachment_upload_limits
 def ticket_create(request):
     membership = request.membership
     quotas = quota_usage(subscriber=membership.subscriber)
@@ -116,6 +125,7 @@ def ticket_detail(request, pk):
 
 @member_required
 @require_POST
+@attachment_upload_limits
 def ticket_reply_view(request, pk):
     ticket = ticket_for_member(membership=request.membership, pk=pk)
     form = ReplyForm(request.POST, request.FILES)

@@ -1,6 +1,7 @@
 """Signed machine callers: the 1C-Connect line and the mail provider (namespace support_webhooks).
 
-Bad signature → 403 and nothing stored; bad input → 400 with a Russian message.
+Signed as every webhook is (onebuh/webhooks.py: X-Onebuh-Timestamp, X-Signature). A bad
+signature or a stale time → 403 and nothing stored; bad input → 400 with a Russian message.
 """
 
 import json
@@ -12,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from onebuh.webhooks import WebhookRefused, verify_signature
+
 from .connect import connect_message_receive
 from .mail.importer import mail_import
-from .signing import signature_valid
 
 MAX_BODY = 30 * 1024 * 1024
 
@@ -23,19 +25,20 @@ def _error(message, status: int) -> JsonResponse:
     return JsonResponse({"detail": str(message)}, status=status)
 
 
-def _signed(request, secret: str) -> bool:
-    return signature_valid(
-        body=request.body, header=request.headers.get("X-Signature", ""), secret=secret
-    )
+def _refused(refused: WebhookRefused) -> JsonResponse:
+    # Unconfigured answers 403 like a wrong signature: callers learn nothing about the set-up.
+    return _error(refused.message, 403 if refused.status == 503 else refused.status)
 
 
 @csrf_exempt
 @require_POST
 def connect_webhook(request):
-    if not _signed(request, settings.ONEBUH_CONNECT_WEBHOOK_SECRET):
-        return _error(_("The signature is wrong."), 403)
     try:
-        payload = json.loads(request.body)
+        body = verify_signature(request, settings.ONEBUH_CONNECT_WEBHOOK_SECRET)
+    except WebhookRefused as refused:
+        return _refused(refused)
+    try:
+        payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return _error(_("The message must be a JSON object."), 400)
     try:
@@ -52,11 +55,13 @@ def connect_webhook(request):
 @require_POST
 def email_webhook(request):
     """The mail provider posts each message to support@ as raw MIME (message/rfc822)."""
-    if not _signed(request, settings.ONEBUH_MAIL_WEBHOOK_SECRET):
-        return _error(_("The signature is wrong."), 403)
-    if not request.body or len(request.body) > MAX_BODY:
+    try:
+        raw = verify_signature(request, settings.ONEBUH_MAIL_WEBHOOK_SECRET, max_body=MAX_BODY)
+    except WebhookRefused as refused:
+        return _refused(refused)
+    if not raw:
         return _error(_("The message is empty or too large."), 400)
-    record, created = mail_import(raw=request.body)
+    record, created = mail_import(raw=raw)
     return JsonResponse(
         {"ticket": record.ticket_id, "outcome": record.outcome, "duplicate": not created},
         status=201 if created else 200,

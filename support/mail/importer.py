@@ -41,7 +41,7 @@ def _belongs(ticket: Ticket, email: str) -> bool:
 def _files(mail: ParsedMail) -> tuple[list[ContentFile], list[str]]:
     files, refused = [], []
     for name, content, _type in mail.attachments:
-        problem = attachment_problem(name=name, size=len(content))
+        problem = attachment_problem(name=name, size=len(content), head=content[:8192])
         if problem is None and len(files) >= MAX_ATTACHMENTS:
             problem = _("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS}
         if problem:

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from onebuh.webhooks import signed_headers
 from support.models import Category, Channel, InboundMessage, OneCFormToken, Ticket
 from support.services import onec_token_issue, onec_token_revoke, ticket_open
-from support.signing import sign
 from tests.support.factories import InfobaseFactory
 from tests.support.mime import raw_email
 
@@ -26,7 +26,9 @@ def test_web_form_opens_a_web_ticket_with_attachment(client, owner, subscriber):
             "subject": "Не проводятся документы",
             "text": "Ошибка при проведении реализации.",
             "infobase": infobase.pk,
-            "attachments": [SimpleUploadedFile("screen.png", b"png", content_type="image/png")],
+            "attachments": [
+                SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+            ],
         },
     )
     ticket = Ticket.objects.get()
@@ -127,7 +129,7 @@ def _connect(client, payload, *, secret="connect-secret"):
         reverse("support_webhooks:connect"),
         body,
         content_type="application/json",
-        HTTP_X_SIGNATURE=sign(body=body, secret=secret),
+        **signed_headers(body=body, secret=secret),
     )
 
 
@@ -189,7 +191,7 @@ def test_email_webhook_imports_raw_mime(client, subscriber):
         reverse("support_webhooks:email"),
         body,
         content_type="message/rfc822",
-        HTTP_X_SIGNATURE=sign(body=body, secret="mail-secret"),
+        **signed_headers(body=body, secret="mail-secret"),
     )
     assert response.status_code == 201
     assert Ticket.objects.get().channel == Channel.EMAIL

@@ -141,7 +141,7 @@ def test_attachments_are_kept_and_refused_types_noted(importer, client_member):
     record, _ = importer(
         raw_email(
             attachments=[
-                ("screen.png", b"\x89PNG....", "image", "png"),
+                ("screen.png", b"\x89PNG\r\n\x1a\n....", "image", "png"),
                 ("virus.exe", b"MZ", "application", "octet-stream"),
             ]
         )
