@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
 from .. import services
@@ -68,6 +69,11 @@ def add(request):
 
 @manager_required
 @active_subscriber_required
+# The dump is stopped at the limit while it streams in, before a temporary file holds more.
+@upload_limits(
+    request_bytes=lambda: settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES + 2**20,
+    file_bytes=lambda: settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES,
+)
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
