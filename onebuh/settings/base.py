@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE
-from celery.schedules import crontab  # noqa: F401  (used by the schedule entries)
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
