@@ -4,8 +4,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
