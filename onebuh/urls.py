@@ -1,8 +1,17 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
+from onebuh.views import healthz
+
 urlpatterns = [
+    # Staff sign in through allauth, which asks for the second factor; the admin's own login form
+    # checks only the password and would skip it.
+    path(
+        "admin/login/",
+        RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True),
+        name="admin_login_redirect",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("subscribers.urls")),
@@ -16,4 +25,5 @@ urlpatterns = [
     path("webhooks/support/", include(("support.webhook_urls", "support_webhooks"))),
     path("webhooks/payments/", include(("billing.webhook_urls", "billing_webhooks"))),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
+    path("healthz", healthz, name="healthz"),
 ]
