@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 
 from .models import (
     AuditEntry,
@@ -23,7 +23,7 @@ admin.site.index_title = _("Operator's workplace")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "full_name", "is_staff", "partner_firm", "is_active", "last_login")
     list_filter = ("is_staff", "is_active", "groups", "partner_firm")
@@ -38,6 +38,11 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def audit_subscriber(self, obj):
+        # A person's data belongs to the subscriber they work for (the first, if several).
+        membership = obj.memberships.select_related("subscriber").first()
+        return membership.subscriber if membership else None
 
 
 @admin.register(PartnerFirm)
@@ -60,7 +65,7 @@ class StateChangeInline(ReadOnlyInline):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "__str__",
         "legal_form",
