@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from subscribers.models import SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
@@ -130,7 +130,7 @@ class BankTransferForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Payments are added (an accountant records a bank transfer), never edited or deleted."""
 
     form = BankTransferForm
@@ -177,7 +177,7 @@ class LedgerCorrectionAdminForm(forms.ModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only; "add" records an accountant's correction, a new entry with a reason."""
 
     form = LedgerCorrectionAdminForm
