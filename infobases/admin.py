@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
 from . import reporting, services
 from .forms import NumbersImportForm, ReportForm
@@ -79,7 +79,7 @@ class AccessInline(admin.TabularInline):
 
 
 @admin.register(Infobase)
-class InfobaseAdmin(admin.ModelAdmin):
+class InfobaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "subscriber",
@@ -134,7 +134,7 @@ class InfobaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Operation)
-class OperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OperationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "subscriber", "infobase", "status", "message", "attempts")
     list_filter = ("status", "kind")
     search_fields = ("params__ref", "subscriber__name")
@@ -169,7 +169,7 @@ class BackupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PlacementRequest)
-class PlacementRequestAdmin(admin.ModelAdmin):
+class PlacementRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "subscriber", "original_name", "size_bytes", "status", "created_at")
     list_filter = ("status",)
     fields = (
@@ -254,7 +254,7 @@ class LicenceEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RegistrationNumber)
-class RegistrationNumberAdmin(admin.ModelAdmin):
+class RegistrationNumberAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "subscriber", "solution", "user_email", "assigned_on")
     list_filter = ("solution",)
     search_fields = ("number", "user_email", "subscriber__name", "subscriber__bin")
