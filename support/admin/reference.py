@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_mixins import ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
 from ..models import (
     Article,
@@ -69,7 +69,7 @@ class WorkTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerAssignment)
-class PartnerAssignmentAdmin(admin.ModelAdmin):
+class PartnerAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("subscriber", "partner_firm")
     list_filter = ("partner_firm",)
     autocomplete_fields = ("subscriber",)
@@ -98,7 +98,7 @@ class InboundMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OneCFormToken)
-class OneCFormTokenAdmin(admin.ModelAdmin):
+class OneCFormTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Tokens are issued by the subscriber's managers in the panel; staff can only revoke."""
 
     list_display = ("infobase", "subscriber", "prefix", "created_at", "last_used_at", "revoked_at")

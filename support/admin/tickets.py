@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onebuh.admin_mixins import AuditedAdminMixin
+
 from ..models import (
     PARTNER_CATEGORIES,
     Ticket,
@@ -128,7 +130,7 @@ def _duration(delta: datetime.timedelta) -> str:
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketAdminViews, admin.ModelAdmin):
+class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
     form = TicketAdminForm
     list_display = (
         "pk",
