@@ -1,14 +1,11 @@
 """Claims (9.1, 9.2, 9.5): filed through the ticket system, decided by staff, credited once."""
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from billing.models import LedgerEntry, LedgerKind
 from operations.models import ClaimStatus, CompensationClaim, CompensationCredit, RejectReason
@@ -124,31 +121,6 @@ def test_staff_decision_is_posted_to_the_claims_ticket(
     reply = Ticket.objects.get(pk=claim.ticket_id).messages.order_by("-created_at").first()
     assert reply.author == staff_accountant
     assert "600" in reply.body
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_double_approval_credits_once(subscriber, owner, with_fee, staff_accountant):
-    with_fee(subscriber)
-    claim = file(subscriber, owner, hours=4, day=timezone.localdate())
-    barrier, errors = threading.Barrier(2), []
-
-    def approve():
-        try:
-            barrier.wait()
-            claim_approve(claim=claim, downtime=claim.claimed_downtime, actor=staff_accountant)
-        except ValidationError as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(errors) == 1
-    assert bonus_credits(subscriber).count() == 1
-    assert CompensationCredit.objects.filter(claim=claim).count() == 1
 
 
 def test_panel_claim_form_files_a_claim(customer, owner, client):
