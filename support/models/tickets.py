@@ -293,9 +293,9 @@ class TicketMessage(models.Model):
         indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_message_idx")]
 
     def __str__(self):
-        return (
-            f"#{self.ticket_id} {self.get_author_side_display()} {self.created_at:%d.%m.%Y %H:%M}"
-        )
+        # Staff read it in the admin: Almaty time, as every other time they see.
+        at = timezone.localtime(self.created_at)
+        return f"#{self.ticket_id} {self.get_author_side_display()} {at:%d.%m.%Y %H:%M}"
 
 
 class TicketAttachment(models.Model):
