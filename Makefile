@@ -30,6 +30,7 @@ test: $(STAMP) sysdeps services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=onebuh.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=onebuh.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(VENV)/bin/pytest
 

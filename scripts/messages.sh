@@ -4,15 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-$PWD/.venv/bin/python}
-APPS=(onebuh subscribers billing infobases support operations templates)
+APPS=(onebuh subscribers billing infobases support operations api templates)
 mkdir -p var
 exec 9>var/messages.lock
 flock 9
+# Inside an app's folder support/api.py could shadow the "api" app: scripts/app_manage.py says why.
+manage_here() { "$PY" "$root/scripts/app_manage.py" "$@"; }
+root=$PWD
 for app in "${APPS[@]}"; do
   mkdir -p "$app/locale"
-  (cd "$app" && "$PY" ../manage.py makemessages -l ru --no-obsolete --no-location --no-wrap -v0)
+  (cd "$app" && manage_here makemessages -l ru --no-obsolete --no-location --no-wrap -v0)
 done
 if [ "${1:-}" != "--no-compile" ]; then
-  root=$PWD
-  for app in "${APPS[@]}"; do (cd "$app" && "$PY" "$root/manage.py" compilemessages -l ru -v0 -i .venv -i var); done
+  for app in "${APPS[@]}"; do (cd "$app" && manage_here compilemessages -l ru -v0 -i .venv -i var); done
 fi

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "infobases",
     "support",
     "operations",
+    "api",
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "csp",
 ]
@@ -347,11 +349,41 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # /api/v1/ (api app): per personal token (or signed-in person) and per client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": os.environ.get("ONEBUH_API_RATE_TOKEN", "120/min"),
+        "api_ip": os.environ.get("ONEBUH_API_RATE_IP", "300/min"),
+    },
+    # Proxies in front of the portal: the client's address is taken from X-Forwarded-For
+    # behind that many of them; 0 trusts only the connection's address (no spoofing).
+    "NUM_PROXIES": int(os.environ.get("ONEBUH_API_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ONEbuh API",
+    "DESCRIPTION": (
+        "The control panel's features for your programs: subscriber data, members, infobases, "
+        "access, sessions, backups, tickets, invoices, the personal account and compensation. "
+        "Authorization: Bearer <personal token from the panel's API tokens page>. "
+        'Errors: {"error": {"code", "message", "fields"}}; lists are paged.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The documentation pages load Swagger UI and Redoc from our own static files, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per set of choices (several models have a "status" or a "role").
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "subscribers.models.MemberRole",
+        "InvitableRoleEnum": "api.views.subscribers.INVITABLE_ROLES",
+        "AccessRoleEnum": "infobases.models.AccessRole",
+        "InfobaseStatusEnum": "infobases.models.InfobaseStatus",
+        "BackupStatusEnum": "infobases.models.BackupStatus",
+        "TicketStatusEnum": "support.models.TicketStatus",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        "ClaimStatusEnum": "operations.models.ClaimStatus",
+    },
 }
 
 # Staff must have a second factor before they reach the admin (see subscribers.middleware).

@@ -50,7 +50,8 @@ def test_sources_have_no_strings_missing_from_the_catalogues(tmp_path):
         subprocess.run(
             [
                 sys.executable,
-                str(copy / "manage.py"),
+                # manage.py run inside an app's folder (see the script for why).
+                str(ROOT / "scripts/app_manage.py"),
                 "makemessages",
                 "-l",
                 "ru",

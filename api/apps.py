@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = _("Public API")
+
+    def ready(self):
+        # Registers the OpenAPI description of the token authentication.
+        from . import authentication  # noqa: F401

@@ -1,0 +1,146 @@
+"""Billing (3, 9.3): invoices and their PDFs, the personal account's ledger and balances."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from billing.access import invoice_for_member
+from billing.documents import invoice_pdf, pdf_response
+from billing.models import Invoice, InvoiceKind, InvoiceStatus, LedgerEntry, LedgerKind
+from billing.selectors import balances_for, debt_for, purge_date_for, subscription_for
+
+from ..permissions import CanSeeBilling
+from .base import ApiView, FileApiView, TextField, nested
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+TariffRef = nested(
+    "TariffRef",
+    code=TextField(),
+    name=TextField(),
+    monthly_fee=serializers.DecimalField(**MONEY),
+)
+
+
+class InvoiceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = TextField(source="display_number")
+    kind = serializers.ChoiceField(choices=InvoiceKind.choices)
+    tariff = TariffRef()
+    month = serializers.DateField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    total = serializers.DecimalField(**MONEY)
+    bonus_applied = serializers.DecimalField(**MONEY)
+    amount_due = serializers.DecimalField(**MONEY)
+    paid_amount = serializers.DecimalField(**MONEY)
+    remaining = serializers.DecimalField(**MONEY)
+    status = serializers.ChoiceField(choices=InvoiceStatus.choices)
+    issued_at = serializers.DateTimeField()
+    due_date = serializers.DateField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+class InvoiceListApi(ApiView):
+    permission_classes = [CanSeeBilling]
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=InvoiceStatus.choices, required=False)
+        month = serializers.DateField(required=False, help_text="Any day of the month charged.")
+
+    @extend_schema(parameters=[FilterSerializer], responses=InvoiceOutput(many=True))
+    def get(self, request):
+        filters = self.filters(self.FilterSerializer)
+        invoices = Invoice.objects.filter(
+            subscriber_id=self.membership.subscriber_id
+        ).select_related("tariff")
+        if "status" in filters:
+            invoices = invoices.filter(status=filters["status"])
+        if "month" in filters:
+            invoices = invoices.filter(month=filters["month"].replace(day=1))
+        return self.paginated(invoices.order_by("-number"), InvoiceOutput)
+
+
+class InvoiceDetailApi(ApiView):
+    permission_classes = [CanSeeBilling]
+
+    @extend_schema(responses=InvoiceOutput)
+    def get(self, request, pk):
+        return Response(InvoiceOutput(invoice_for_member(membership=self.membership, pk=pk)).data)
+
+
+class InvoicePdfApi(FileApiView):
+    permission_classes = [CanSeeBilling]
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="The invoice as PDF",
+    )
+    def get(self, request, pk):
+        invoice = invoice_for_member(membership=self.membership, pk=pk)
+        return pdf_response(invoice_pdf(invoice=invoice), f"invoice-{invoice.display_number}.pdf")
+
+
+class LedgerEntryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=LedgerKind.choices)
+    money = serializers.DecimalField(**MONEY, help_text="Movement of the money balance, KZT.")
+    bonus = serializers.DecimalField(**MONEY, help_text="Movement of the bonus balance, KZT.")
+    description = TextField()
+    reason = TextField()
+    invoice = serializers.IntegerField(source="invoice_id", allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class LedgerApi(ApiView):
+    permission_classes = [CanSeeBilling]
+
+    class FilterSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=LedgerKind.choices, required=False)
+        date_from = serializers.DateField(required=False)
+        date_to = serializers.DateField(required=False, help_text="Inclusive.")
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=LedgerEntryOutput(many=True),
+        summary="The personal account's ledger, newest first",
+    )
+    def get(self, request):
+        filters = self.filters(self.FilterSerializer)
+        entries = LedgerEntry.objects.filter(subscriber_id=self.membership.subscriber_id)
+        if "kind" in filters:
+            entries = entries.filter(kind=filters["kind"])
+        if "date_from" in filters:
+            entries = entries.filter(at__date__gte=filters["date_from"])
+        if "date_to" in filters:
+            entries = entries.filter(at__date__lte=filters["date_to"])
+        return self.paginated(entries.order_by("-at", "-id"), LedgerEntryOutput)
+
+
+class BalancesApi(ApiView):
+    permission_classes = [CanSeeBilling]
+
+    class OutputSerializer(serializers.Serializer):
+        money = serializers.DecimalField(**MONEY)
+        bonus = serializers.DecimalField(**MONEY)
+        debt = serializers.DecimalField(**MONEY, help_text="What open invoices still ask.")
+        tariff = TariffRef(allow_null=True)
+        pending_tariff = TariffRef(allow_null=True, help_text="From the next month.")
+        subscriber_status = TextField()
+        purge_date = serializers.DateField(allow_null=True, help_text="3.6, when suspended.")
+
+    @extend_schema(responses=OutputSerializer, summary="Balances, debt and the tariff")
+    def get(self, request):
+        subscriber = self.membership.subscriber
+        money, bonus = balances_for(subscriber=subscriber)
+        subscription = subscription_for(subscriber=subscriber)
+        data = {
+            "money": money,
+            "bonus": bonus,
+            "debt": debt_for(subscriber=subscriber),
+            "tariff": subscription.tariff if subscription else None,
+            "pending_tariff": subscription.pending_tariff if subscription else None,
+            "subscriber_status": subscriber.status,
+            "purge_date": purge_date_for(subscriber=subscriber),
+        }
+        return Response(self.OutputSerializer(data).data)

@@ -1,0 +1,243 @@
+"""Infobases (1.2): the catalog to choose from, list, create, rename, delete, sessions, access."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from infobases import services
+from infobases.access import (
+    access_for_manager,
+    infobase_for_manager,
+    infobase_for_member,
+    infobases_visible_to,
+    member_for_access,
+)
+from infobases.models import AccessRole, InfobaseAccess, InfobaseStatus, Solution
+from infobases.selectors import infobase_list, infobase_sessions, session_owned_by
+
+from ..permissions import IsManager, ManagerWrites
+from .base import ApiView, CodeField, TextField, nested
+
+SolutionRef = nested(
+    "SolutionRef",
+    code=TextField(),
+    name=TextField(),
+)
+
+
+class SolutionListApi(ApiView):
+    class OutputSerializer(serializers.Serializer):
+        code = TextField()
+        name = TextField()
+        description = TextField()
+        has_demo_data = serializers.SerializerMethodField()
+
+        def get_has_demo_data(self, solution) -> bool:
+            return bool(solution.demo_template)
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="The catalog of 1C solutions")
+    def get(self, request):
+        return self.paginated(Solution.objects.filter(is_published=True), self.OutputSerializer)
+
+
+class InfobaseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = TextField()
+    ref = TextField(help_text="The name on the cluster and in the web address.")
+    status = serializers.ChoiceField(choices=InfobaseStatus.choices)
+    status_message = TextField()
+    solution = SolutionRef()
+    release = TextField(source="release.version", allow_null=True, default=None)
+    with_demo_data = serializers.BooleanField()
+    blocked = serializers.SerializerMethodField()
+    size_bytes = serializers.IntegerField()
+    web_url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_blocked(self, infobase) -> bool:
+        return infobase.blocked_at is not None
+
+    def get_web_url(self, infobase) -> str:
+        return f"{settings.ONEBUH_INFOBASES_WEB_URL}/{infobase.ref}/"
+
+
+class InfobaseListOutput(InfobaseOutput):
+    last_backup_at = serializers.DateTimeField(allow_null=True)
+
+
+class InfobaseListApi(ApiView):
+    permission_classes = [ManagerWrites]
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=InfobaseStatus.choices, required=False)
+        solution = CodeField(required=False, help_text="A solution's code.")
+
+    class InputSerializer(serializers.Serializer):
+        solution = CodeField(help_text="A solution's code from /solutions/.")
+        name = TextField(max_length=100)
+        with_demo_data = serializers.BooleanField(default=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=InfobaseListOutput(many=True))
+    def get(self, request):
+        filters = self.filters(self.FilterSerializer)
+        # A subscriber has a few infobases (the tariff's limit): the selector gives them all.
+        infobases = [
+            ib
+            for ib in infobase_list(membership=self.membership)
+            if filters.get("status", ib.status) == ib.status
+            and filters.get("solution", ib.solution.code) == ib.solution.code
+        ]
+        return self.paginated(infobases, InfobaseListOutput)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: InfobaseOutput}, summary="Add an infobase"
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        solution = get_object_or_404(Solution, code=values["solution"], is_published=True)
+        infobase = services.infobase_create(
+            subscriber=self.membership.subscriber,
+            solution=solution,
+            name=values["name"],
+            with_demo_data=values["with_demo_data"],
+            actor=request.user,
+        )
+        return Response(InfobaseOutput(infobase).data, status=status.HTTP_201_CREATED)
+
+
+class InfobaseDetailApi(ApiView):
+    permission_classes = [ManagerWrites]
+
+    class InputSerializer(serializers.Serializer):
+        name = TextField(max_length=100)
+
+    @extend_schema(responses=InfobaseOutput)
+    def get(self, request, pk):
+        return Response(InfobaseOutput(infobase_for_member(membership=self.membership, pk=pk)).data)
+
+    @extend_schema(request=InputSerializer, responses=InfobaseOutput, summary="Rename")
+    def patch(self, request, pk):
+        infobase = infobase_for_manager(membership=self.membership, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        infobase = services.infobase_rename(
+            infobase=infobase, name=data.validated_data["name"], actor=request.user
+        )
+        return Response(InfobaseOutput(infobase).data)
+
+    @extend_schema(
+        responses={202: InfobaseOutput},
+        summary="Delete (after a final backup kept for 30 days, 1.2)",
+    )
+    def delete(self, request, pk):
+        infobase = infobase_for_manager(membership=self.membership, pk=pk)
+        infobase = services.infobase_delete(infobase=infobase, actor=request.user)
+        return Response(InfobaseOutput(infobase).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SessionOutput(serializers.Serializer):
+    id = TextField()
+    user = TextField()
+    client = TextField()
+    client_name = TextField()
+    host = TextField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    last_active_at = serializers.DateTimeField(allow_null=True)
+
+
+class SessionListApi(ApiView):
+    extra_errors = {503: "The 1C cluster could not be asked for the sessions."}
+
+    @extend_schema(responses=SessionOutput(many=True), summary="Live 1C sessions")
+    def get(self, request, pk):
+        infobase = infobase_for_member(membership=self.membership, pk=pk)
+        rows, error = infobase_sessions(infobase=infobase)
+        if error:
+            return Response(
+                {"error": {"code": "cluster_unavailable", "message": error, "fields": {}}},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        sessions = [{**row["session"].__dict__, "client_name": row["client_name"]} for row in rows]
+        return self.paginated(sessions, SessionOutput)
+
+
+class SessionEndApi(ApiView):
+    @extend_schema(request=None, responses={202: None}, summary="End a session")
+    def post(self, request, pk, session_id):
+        membership = self.membership
+        infobase = infobase_for_member(membership=membership, pk=pk)
+        # As in the panel: a plain user ends only their own sessions.
+        if not membership.can_manage and not session_owned_by(
+            membership=membership, infobase=infobase, session_id=session_id
+        ):
+            raise serializers.ValidationError(
+                {"session_id": [_("You can end only your own sessions.")]}
+            )
+        services.session_end(infobase=infobase, session_id=session_id, actor=request.user)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class AccessOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    infobase = serializers.IntegerField(source="infobase_id")
+    member = serializers.IntegerField(source="membership_id")
+    email = serializers.EmailField(source="membership.user.email")
+    role = serializers.ChoiceField(choices=AccessRole.choices)
+    login = TextField()
+    granted_at = serializers.DateTimeField()
+
+
+class AccessListApi(ApiView):
+    permission_classes = [IsManager]
+
+    class FilterSerializer(serializers.Serializer):
+        infobase = serializers.IntegerField(required=False, min_value=1)
+        member = serializers.IntegerField(required=False, min_value=1)
+
+    class InputSerializer(serializers.Serializer):
+        infobase = serializers.IntegerField(min_value=1)
+        member = serializers.IntegerField(min_value=1)
+        role = serializers.ChoiceField(choices=AccessRole.choices)
+
+    @extend_schema(parameters=[FilterSerializer], responses=AccessOutput(many=True))
+    def get(self, request):
+        filters = self.filters(self.FilterSerializer)
+        grants = InfobaseAccess.objects.filter(
+            infobase__in=infobases_visible_to(membership=self.membership)
+        ).select_related("membership__user")
+        if "infobase" in filters:
+            grants = grants.filter(infobase_id=filters["infobase"])
+        if "member" in filters:
+            grants = grants.filter(membership_id=filters["member"])
+        return self.paginated(grants.order_by("infobase_id", "login"), AccessOutput)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AccessOutput},
+        summary="Grant access or change its role",
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        infobase = infobase_for_manager(membership=self.membership, pk=values["infobase"])
+        member = member_for_access(membership=self.membership, pk=values["member"])
+        grant = services.access_set(
+            infobase=infobase, membership=member, role=values["role"], actor=request.user
+        )
+        return Response(AccessOutput(grant).data)
+
+
+class AccessDetailApi(ApiView):
+    permission_classes = [IsManager]
+
+    @extend_schema(responses={204: None}, summary="Revoke access")
+    def delete(self, request, pk):
+        grant = access_for_manager(membership=self.membership, pk=pk)
+        services.access_revoke(access=grant, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
