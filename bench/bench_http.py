@@ -1,0 +1,265 @@
+"""HTTP benchmark: the panel's main pages under load, beside a trivial view on the same stack.
+
+Database at scale (its own, BENCH_HTTP_DATABASE_URL, built once with the apps' load generators
+and reused): 10,000 subscribers, 30,000 infobases, 300,000 tickets, 1,000,000 ledger entries.
+gunicorn serves the portal with the production settings (DEBUG off) on 127.0.0.1; a subscriber
+owner signs in over HTTP (session cookie); wrk (Debian's, installed if missing and possible; a
+bounded Python loop otherwise) loads each page for a fixed time over loopback. The table gives
+median and 95th-percentile latency, throughput, and each page's median over the trivial view's
+(/healthz) — the figure to watch, target ≤ 3×.
+
+Knobs: BENCH_HTTP_SECONDS (10 per page), BENCH_HTTP_CONNECTIONS (2), BENCH_HTTP_WORKERS (2).
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from httpload import fetch, login, python_load, wait_until_up, wrk_load
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get(
+    "BENCH_HTTP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onebuh_bench_http"
+)
+REDIS_URL = os.environ.get("BENCH_HTTP_REDIS_URL", "redis://127.0.0.1:6379/9")
+SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "2"))
+WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2"))
+SCALE = {"subscribers": 10_000, "infobases": 3, "tickets": 300_000, "ledger": 100}
+PASSWORD = "load-test-password"  # subscribers.load gives every generated owner this password
+TARGET_RATIO = 3.0
+
+
+def _database() -> None:
+    """Create and migrate the benchmark's own database (a no-op when it exists)."""
+    parsed = urlparse(DATABASE_URL)
+    subprocess.run(
+        ["createdb", "-h", parsed.hostname, "-p", str(parsed.port or 5432)]
+        + ["-U", parsed.username or "postgres", parsed.path.lstrip("/")],
+        capture_output=True,
+    )
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL}
+    env["DJANGO_SETTINGS_MODULE"] = "onebuh.settings.test"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    os.environ.update(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL)
+
+
+def _generate() -> None:
+    from django.db import connection
+
+    from billing.load import generate as billing_generate
+    from infobases.load import generate as infobases_generate
+    from operations.load import generate as operations_generate
+    from subscribers.load import generate_subscribers
+    from subscribers.models import Subscriber
+    from support.load import generate_tickets
+
+    if Subscriber.objects.count() >= SCALE["subscribers"]:
+        print(f"database: reusing {DATABASE_URL.rsplit('/', 1)[-1]}", flush=True)
+        return
+    started = time.perf_counter()
+
+    def step(label, func, **kwargs):
+        began = time.perf_counter()
+        result = func(**kwargs)
+        shown = f"{len(result)}" if isinstance(result, list) else result
+        print(f"  {label}: {shown} in {time.perf_counter() - began:.0f} s", flush=True)
+        return result
+
+    print("database: generating (bulk inserts)", flush=True)
+    ids = step("subscribers", generate_subscribers, count=SCALE["subscribers"], seed=7)
+    step(
+        "billing",
+        billing_generate,
+        subscriber_ids=ids,
+        seed=7,
+        ledger_entries_per_subscriber=SCALE["ledger"],
+    )
+    step(
+        "infobases",
+        infobases_generate,
+        subscriber_ids=ids,
+        seed=7,
+        infobases_per_subscriber=SCALE["infobases"],
+        backups_per_infobase=3,
+    )
+    # Opened over the last 90 days: the list pages show a realistic mix of ages.
+    step(
+        "tickets",
+        generate_tickets,
+        subscriber_ids=ids,
+        count=SCALE["tickets"],
+        seed=7,
+        spread_hours=90 * 24,
+    )
+    step("operations", operations_generate, subscriber_ids=ids, seed=7)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _persona():
+    """A generated owner with a verified address (allauth asks for one) and their counts."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from billing.models import LedgerEntry
+    from infobases.models import Infobase
+    from subscribers.models import MemberRole, Membership, Subscriber
+    from support.models import Ticket
+
+    membership = (
+        Membership.objects.filter(role=MemberRole.OWNER, user__email__startswith="load-")
+        .select_related("user", "subscriber")
+        .order_by("subscriber_id")
+        .first()
+    )
+    user, subscriber = membership.user, membership.subscriber
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    # The data was generated under the test settings (a fast MD5 hash); production checks
+    # passwords with PBKDF2, as it would for a real person.
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(PASSWORD, hasher.salt())
+    user.save(update_fields=["password"])
+    counts = {
+        "subscribers": Subscriber.objects.count(),
+        "infobases": Infobase.objects.count(),
+        "tickets": Ticket.objects.count(),
+        "ledger entries": LedgerEntry.objects.count(),
+    }
+    print("scale: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()), flush=True)
+    own = (
+        Infobase.objects.filter(subscriber=subscriber).count(),
+        Ticket.objects.filter(subscriber=subscriber).count(),
+        LedgerEntry.objects.filter(subscriber=subscriber).count(),
+    )
+    print(
+        f"signed in as the owner of «{subscriber}»: {own[0]} infobases, {own[1]} tickets, "
+        f"{own[2]} ledger entries",
+        flush=True,
+    )
+    return user.email, str(subscriber)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _gunicorn(port: int, data_dir: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "onebuh.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS is the proxy's
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "ONEBUH_DATA_DIR": data_dir,
+        "LOG_LEVEL": "WARNING",
+        # Static files are not collected for the benchmark (only HTML is fetched).
+        "PYTHONWARNINGS": "ignore:No directory at",
+    }
+    command = [str(Path(sys.executable).parent / "gunicorn"), "onebuh.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--log-level", "warning"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def _ensure_wrk() -> str | None:
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing Debian's wrk …", flush=True)
+        for attempt in (["apt-get", "install", "-y", "-q", "wrk"], ["apt-get", "update", "-q"]):
+            subprocess.run(attempt, capture_output=True)
+            if attempt[1] == "update":
+                subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True)
+            if shutil.which("wrk"):
+                break
+    return shutil.which("wrk")
+
+
+def main() -> int:
+    _database()
+    from common import setup
+
+    setup()
+    _generate()
+    email, subscriber_name = _persona()
+    pages = [
+        ("trivial view (/healthz)", "/healthz"),
+        ("dashboard", "/"),
+        ("infobase list", "/apps/"),
+        ("ticket list", "/support/"),
+        ("billing page", "/billing/"),
+    ]
+    wrk = _ensure_wrk()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = _gunicorn(port, data_dir)
+        try:
+            wait_until_up(base + "/healthz")
+            cookie = login(base, email, PASSWORD)
+            results = []
+            for label, path in pages:
+                results.append((label, path, _measure(wrk, base, path, cookie, subscriber_name)))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    _print(results, wrk)
+    # The figures are the result; only failed requests make the run fail.
+    return 1 if any(r["errors"] for _l, _p, r in results) else 0
+
+
+def _measure(wrk, base, path, cookie, subscriber_name) -> dict:
+    status, body = fetch(base + path, cookie)
+    # A signed-in page (the panel shows the subscriber on the dashboard), not the login form.
+    expected = subscriber_name if path == "/" else ("ok" if path == "/healthz" else "</main>")
+    if status != 200 or expected not in body or 'name="password"' in body:
+        raise SystemExit(f"{path}: HTTP {status}, not the signed-in subscriber's page")
+    if wrk:
+        wrk_load(wrk, base + path, cookie, seconds=1, connections=CONNECTIONS)  # warm-up
+        return wrk_load(wrk, base + path, cookie, seconds=SECONDS, connections=CONNECTIONS)
+    return python_load(base + path, cookie, seconds=SECONDS, connections=CONNECTIONS)
+
+
+def _print(results, wrk) -> None:
+    tool = "wrk" if wrk else "python loop"
+    print(
+        f"\n{tool}, {CONNECTIONS} connections, {SECONDS} s per page, gunicorn {WORKERS} sync "
+        f"workers, production settings, loopback",
+        flush=True,
+    )
+    trivial = results[0][2]["p50"]
+    header = (
+        f"{'page':<26}{'requests':>9}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'× trivial':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, _path, r in results:
+        ratio = r["p50"] / trivial
+        mark = "" if ratio <= TARGET_RATIO else "  over the 3× target"
+        print(
+            f"{label:<26}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>11.1f}{r['p95']:>9.1f}"
+            f"{ratio:>10.1f}×{mark}"
+        )
+    errors = sum(r["errors"] for _l, _p, r in results)
+    print(f"non-2xx or failed requests: {errors}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
