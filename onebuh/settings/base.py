@@ -204,6 +204,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],  # data: the TOTP set-up QR code
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # Redoc (the API reference) runs its search in a worker it builds from a blob.
+        "worker-src": ["'self'", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
