@@ -7,7 +7,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from onebuh.admin_mixins import AuditedAdminMixin
@@ -88,7 +90,11 @@ class MessageInline(admin.StackedInline):
 
     @admin.display(description=_("attachments"))
     def files(self, obj):
-        return ", ".join(a.name for a in obj.attachments.all()) or "—"
+        links = [
+            (reverse("admin:support_ticket_attachment", args=[a.pk]), a.name)
+            for a in obj.attachments.all()
+        ]
+        return format_html_join(", ", '<a href="{}">{}</a>', links) or "—"
 
     def get_queryset(self, request):
         return (

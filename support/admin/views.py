@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Channel
+from subscribers.audit import audit_record, client_ip
+
+from ..models import Channel, TicketAttachment
 from ..selectors import sla_report
 from ..services import (
     ticket_accept,
@@ -47,6 +50,11 @@ class TicketAdminViews:
             path(
                 "<int:pk>/close/", wrap(require_POST(self.close_view)), name="support_ticket_close"
             ),
+            path(
+                "attachments/<int:pk>/",
+                wrap(self.attachment_view),
+                name="support_ticket_attachment",
+            ),
             *super().get_urls(),
         ]
 
@@ -55,6 +63,29 @@ class TicketAdminViews:
         if not self.has_change_permission(request, ticket):
             raise PermissionDenied
         return ticket
+
+    def attachment_view(self, request, pk):
+        """Staff read a ticket's files here (they are never served from a public URL): only of
+        tickets this person may see (a consultant: their firm's), and each download is audited."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(
+            TicketAttachment.objects.select_related("message__ticket"),
+            pk=pk,
+            message__ticket__in=self.get_queryset(request),
+        )
+        ticket = attachment.message.ticket
+        audit_record(
+            action="support.attachment_download",
+            subscriber=ticket.subscriber,
+            actor=request.user,
+            target=attachment,
+            data={"ticket": ticket.pk},
+            ip=client_ip(request),
+        )
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        )
 
     def _back(self, ticket):
         return redirect(reverse("admin:support_ticket_change", args=[ticket.pk]))
