@@ -220,7 +220,8 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    _print(results, wrk)
+    sql = _sql_per_page(email, [path for _label, path in pages])
+    _print(results, wrk, sql)
     # The figures are the result; only failed requests make the run fail.
     return 1 if any(r["errors"] for _l, _p, r in results) else 0
 
@@ -237,7 +238,29 @@ def _measure(wrk, base, path, cookie, subscriber_name) -> dict:
     return python_load(base + path, cookie, seconds=SECONDS, connections=CONNECTIONS)
 
 
-def _print(results, wrk) -> None:
+def _sql_per_page(email: str, paths: list[str]) -> dict[str, tuple[int, float]]:
+    """Queries per page and their database time (in-process, the same pages and data): shows
+    whether time goes to the database or to Python."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from subscribers.models import User
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    found = {}
+    for path in paths:
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        found[path] = (len(queries), sum(float(q["time"]) for q in queries) * 1000)
+    return found
+
+
+def _print(results, wrk, sql) -> None:
     tool = "wrk" if wrk else "python loop"
     print(
         f"\n{tool}, {CONNECTIONS} connections, {SECONDS} s per page, gunicorn {WORKERS} sync "
@@ -247,15 +270,17 @@ def _print(results, wrk) -> None:
     trivial = results[0][2]["p50"]
     header = (
         f"{'page':<26}{'requests':>9}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'× trivial':>11}"
+        f"{'SQL queries':>13}{'SQL ms':>8}"
     )
     print(header)
     print("-" * len(header))
-    for label, _path, r in results:
+    for label, path, r in results:
         ratio = r["p50"] / trivial
         mark = "" if ratio <= TARGET_RATIO else "  over the 3× target"
+        queries, sql_ms = sql[path]
         print(
             f"{label:<26}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>11.1f}{r['p95']:>9.1f}"
-            f"{ratio:>10.1f}×{mark}"
+            f"{ratio:>10.1f}×{queries:>13}{sql_ms:>8.1f}{mark}"
         )
     errors = sum(r["errors"] for _l, _p, r in results)
     print(f"non-2xx or failed requests: {errors}", flush=True)
