@@ -102,6 +102,14 @@ def _assert_strict(response):
     assert policy["frame-ancestors"] == ["'none'"]
 
 
+def _assert_pages_work_under_the_policy(client, urls):
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_strict(response)
+        assert not _problems(response.content.decode()), url
+
+
 def test_a_panel_page_carries_the_policy_and_loads_the_behaviours_file(client, owner):
     client.force_login(owner)
     response = client.get(reverse("subscribers:dashboard"))
@@ -128,19 +136,13 @@ def panel_pages(owner, subscriber):
 
 def test_rendered_panel_pages_hold_no_inline_scripts(client, owner, panel_pages):
     client.force_login(owner)
-    for url in panel_pages:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        _assert_strict(response)
-        assert not _problems(response.content.decode()), url
+    _assert_pages_work_under_the_policy(client, panel_pages)
 
 
 def test_public_pages_carry_the_policy(client, db):
-    for url in (reverse("account_login"), reverse("account_signup")):
-        response = client.get(url)
-        assert response.status_code == 200
-        _assert_strict(response)
-        assert not _problems(response.content.decode()), url
+    _assert_pages_work_under_the_policy(
+        client, [reverse("account_login"), reverse("account_signup")]
+    )
 
 
 def test_the_admin_works_under_the_policy(staff_client, staff_admin, subscriber):
@@ -152,11 +154,7 @@ def test_the_admin_works_under_the_policy(staff_client, staff_admin, subscriber)
         reverse("admin:support_ticket_changelist"),
         reverse("admin:infobases_licence_report"),
     ]
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        _assert_strict(response)
-        assert not _problems(response.content.decode()), url
+    _assert_pages_work_under_the_policy(client, urls)
 
 
 def test_the_api_documentation_is_allowed_its_start_up_script_by_a_nonce(client, owner):
