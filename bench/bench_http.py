@@ -27,7 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
     "BENCH_HTTP_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onebuh_bench_http"
 )
-REDIS_URL = os.environ.get("BENCH_HTTP_REDIS_URL", "redis://127.0.0.1:6379/9")
+REDIS_URL = (
+    os.environ.get("BENCH_HTTP_REDIS_URL")
+    or os.environ.get("REDIS_URL")
+    or "redis://127.0.0.1:6379/1"
+)
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "2"))
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2"))
