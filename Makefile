@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench sysdeps services lint format messages clean
+.PHONY: run test bench sysdeps services browser lint format messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -19,6 +19,10 @@ sysdeps:
 services:
 	@scripts/ensure_services.sh
 
+# Debian's Chromium for the end-to-end tests (Playwright never downloads a browser).
+browser:
+	@scripts/ensure_browser.sh
+
 ## make run: the whole portal with demo data (SQLite + file-system broker unless DATABASE_URL/REDIS_URL are set)
 run: $(STAMP) sysdeps
 	$(PY) manage.py migrate --noinput
@@ -26,7 +30,7 @@ run: $(STAMP) sysdeps
 	$(VENV)/bin/honcho -f Procfile.dev start
 
 ## make test: lint, migrations check, compose schema, the whole suite on PostgreSQL + Redis
-test: $(STAMP) sysdeps services
+test: $(STAMP) sysdeps services browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=onebuh.settings.test $(PY) manage.py makemigrations --check --dry-run
