@@ -1,11 +1,17 @@
 from django.contrib import admin
 
+from onebuh.admin_mixins import AuditedAdminMixin
+
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Staff see who holds which token (never the secret); members revoke them in the panel."""
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Staff see who holds which token (never the secret); members revoke them in the panel.
+    A staff deletion (e.g. a leaked token) lands in the subscriber's audit trail."""
+
+    def audit_subscriber(self, obj):
+        return obj.membership.subscriber
 
     list_display = (
         "name",

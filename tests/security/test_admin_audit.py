@@ -12,10 +12,15 @@ from support.models import PartnerAssignment
 
 
 def _holds_subscriber_data(model) -> bool:
+    """A subscriber's own rows: a `subscriber` key, or a `membership` key (e.g. API tokens)."""
+    from subscribers.models import Membership
+
     if model in (Subscriber, User):
         return True
-    field = next((f for f in model._meta.concrete_fields if f.name == "subscriber"), None)
-    return field is not None and field.related_model is Subscriber
+    owners = {"subscriber": Subscriber, "membership": Membership}
+    return any(
+        f.name in owners and f.related_model is owners[f.name] for f in model._meta.concrete_fields
+    )
 
 
 def _editable(model_admin) -> bool:
@@ -33,7 +38,9 @@ def _editable(model_admin) -> bool:
 def test_every_editable_admin_of_subscriber_data_writes_the_audit_trail():
     registry = admin.site._registry
     holding = [m for m in registry if _holds_subscriber_data(m)]
-    assert Subscriber in holding and PartnerAssignment in holding  # the scan sees them
+    from api.models import ApiToken
+
+    assert {Subscriber, PartnerAssignment, ApiToken} <= set(holding)  # the scan sees them
     missing = [
         model._meta.label
         for model in holding
@@ -102,3 +109,19 @@ def test_a_change_to_a_subscribers_registration_data_is_audited(staff_client, su
         superuser,
         str(owner.pk),
     )
+
+
+def test_a_staff_deletion_of_an_api_token_is_audited_on_its_subscriber(
+    staff_client, superuser, owner, subscriber
+):
+    from api.models import ApiToken
+    from api.services import api_token_create
+
+    token, _raw = api_token_create(membership=owner.memberships.get(), name="CI", scope="read")
+    staff_client(superuser).post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "delete_selected", "_selected_action": [token.pk], "post": "yes"},
+    )
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    deleted = AuditEntry.objects.get(action="admin.delete")
+    assert (deleted.subscriber, deleted.actor) == (subscriber, superuser)
