@@ -111,3 +111,24 @@ def active_subscriber_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def backup_for_download_link(*, membership: Membership, user, token: str) -> Backup:
+    """The copy a signed download link names: the link must be the user's own and unexpired
+    (raises signing.SignatureExpired), and the member's right is checked again now."""
+    from django.conf import settings
+    from django.core import signing
+
+    from .services import backup_download_unsign
+
+    try:
+        backup_id, user_id = backup_download_unsign(
+            token=token, max_age=settings.ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS
+        )
+    except signing.SignatureExpired:
+        raise
+    except (signing.BadSignature, ValueError) as error:
+        raise Http404 from error
+    if user_id != user.pk:
+        raise Http404
+    return backup_for_download(membership=membership, pk=backup_id)

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, Http404
+from django.utils import timezone
 
 
 def root() -> Path:
@@ -40,3 +42,14 @@ def delete_files(relative_paths: Iterable[str]) -> int:
         except FileNotFoundError:
             pass
     return deleted
+
+
+def backup_file_response(backup) -> FileResponse:
+    """The copy's .dt file as a download named after the infobase and the copy's time."""
+
+    try:
+        handle = open(absolute(backup.file), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except FileNotFoundError as error:
+        raise Http404 from error
+    stamp = timezone.localtime(backup.created_at).strftime("%Y%m%d-%H%M")
+    return FileResponse(handle, as_attachment=True, filename=f"{backup.infobase.ref}-{stamp}.dt")

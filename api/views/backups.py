@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,12 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from infobases import services, storage
-from infobases.access import backup_for_download, backup_for_manager, infobase_for_manager
+from infobases.access import (
+    backup_for_download,
+    backup_for_download_link,
+    backup_for_manager,
+    infobase_for_manager,
+)
 from infobases.models import BackupKind, BackupStatus
 from infobases.selectors import backup_list
 
@@ -99,26 +103,14 @@ class BackupFileApi(FileApiView):
     )
     def get(self, request, token):
         try:
-            backup_id, user_id = services.backup_download_unsign(
-                token=token, max_age=settings.ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS
+            backup = backup_for_download_link(
+                membership=self.membership, user=request.user, token=token
             )
         except signing.SignatureExpired as error:
             gone = exceptions.APIException(_("The download link has expired. Ask for a new one."))
             gone.status_code, gone.default_code = status.HTTP_410_GONE, "link_expired"
             raise gone from error
-        except (signing.BadSignature, ValueError) as error:
-            raise Http404 from error
-        if user_id != request.user.pk:
-            raise Http404
-        backup = backup_for_download(membership=self.membership, pk=backup_id)
-        try:
-            handle = open(storage.absolute(backup.file), "rb")  # noqa: SIM115 (FileResponse closes it)
-        except FileNotFoundError as error:
-            raise Http404 from error
-        stamp = timezone.localtime(backup.created_at).strftime("%Y%m%d-%H%M")
-        return FileResponse(
-            handle, as_attachment=True, filename=f"{backup.infobase.ref}-{stamp}.dt"
-        )
+        return storage.backup_file_response(backup)
 
 
 class BackupRestoreApi(ApiView):

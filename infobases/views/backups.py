@@ -1,12 +1,9 @@
 """Backups in the panel: list, on-demand copy, signed expiring download, restore (1.2, 2.4)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +14,7 @@ from .. import services, storage
 from ..access import (
     active_subscriber_required,
     backup_for_download,
+    backup_for_download_link,
     backup_for_manager,
     infobase_for_manager,
 )
@@ -64,23 +62,13 @@ def download(request, pk):
 @member_required
 def download_file(request, token):
     try:
-        backup_id, user_id = services.backup_download_unsign(
-            token=token, max_age=settings.ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS
+        backup = backup_for_download_link(
+            membership=request.membership, user=request.user, token=token
         )
     except signing.SignatureExpired:
         messages.error(request, _("The download link has expired. Ask for a new one."))
         return redirect("infobases:backups")
-    except (signing.BadSignature, ValueError) as error:
-        raise Http404 from error
-    if user_id != request.user.pk:
-        raise Http404
-    backup = backup_for_download(membership=request.membership, pk=backup_id)
-    try:
-        handle = open(storage.absolute(backup.file), "rb")  # noqa: SIM115 (FileResponse closes it)
-    except FileNotFoundError as error:
-        raise Http404 from error
-    stamp = timezone.localtime(backup.created_at).strftime("%Y%m%d-%H%M")
-    return FileResponse(handle, as_attachment=True, filename=f"{backup.infobase.ref}-{stamp}.dt")
+    return storage.backup_file_response(backup)
 
 
 @require_POST
