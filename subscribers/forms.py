@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, LegalForm, MemberRole, Subscriber
+from .services import SUBSCRIBER_DATA_FIELDS
 from .validators import normalize_phone
 
 # 2.2 of the terms: what each legal form must give besides the responsible person's contacts.
@@ -23,18 +24,7 @@ class SubscriberForm(forms.ModelForm):
 
     class Meta:
         model = Subscriber
-        fields = (
-            "legal_form",
-            "name",
-            "iin",
-            "bin",
-            "main_activity",
-            "person_full_name",
-            "address",
-            "responsible_full_name",
-            "responsible_email",
-            "responsible_phone",
-        )
+        fields = SUBSCRIBER_DATA_FIELDS
         widgets = {
             "legal_form": forms.RadioSelect,
             "iin": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
