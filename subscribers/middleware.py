@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .selectors import membership_current, terms_current
+from .selectors import memberships_with_current, terms_current
 from .services import terms_record_use
 
 TERMS_USED_SESSION_KEY = "onebuh_terms_used"
@@ -12,15 +12,18 @@ UNTRACKED_PREFIXES = ("/static/", "/favicon.ico", "/admin/jsi18n/")
 
 
 class MembershipMiddleware:
-    """Sets request.membership: the subscriber the signed-in person works for, or None."""
+    """Sets request.membership: the subscriber the signed-in person works for, or None; and
+    request.memberships: all of theirs, for the layout's switcher (no query in the template)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = None
+        request.membership, request.memberships = None, []
         if request.user.is_authenticated:
-            request.membership = membership_current(user=request.user, session=request.session)
+            request.memberships, request.membership = memberships_with_current(
+                user=request.user, session=request.session
+            )
         return self.get_response(request)
 
 

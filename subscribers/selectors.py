@@ -8,17 +8,22 @@ CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
 
 
+def memberships_with_current(*, user, session) -> tuple[list[Membership], Membership | None]:
+    """All the person's memberships (the layout's subscriber switcher) and the one they work
+    under: the one chosen in the session, else the first. One query for every panel page."""
+    if not user.is_authenticated:
+        return [], None
+    memberships = list(
+        Membership.objects.select_related("subscriber").filter(user=user).order_by("created_at", "pk")
+    )
+    chosen = session.get(CURRENT_SUBSCRIBER_SESSION_KEY)
+    current = next((m for m in memberships if m.subscriber_id == chosen), None)
+    return memberships, current or (memberships[0] if memberships else None)
+
+
 def membership_current(*, user, session) -> Membership | None:
     """The membership the person works under: the one chosen in the session, else the first."""
-    if not user.is_authenticated:
-        return None
-    memberships = Membership.objects.select_related("subscriber").filter(user=user)
-    chosen = session.get(CURRENT_SUBSCRIBER_SESSION_KEY)
-    if chosen is not None:
-        membership = memberships.filter(subscriber_id=chosen).first()
-        if membership is not None:
-            return membership
-    return memberships.order_by("created_at", "pk").first()
+    return memberships_with_current(user=user, session=session)[1]
 
 
 def terms_current() -> TermsVersion | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from subscribers.audit import audit_record
 from subscribers.models import Subscriber
 
+from ..banner import works_banner_forget
 from ..models import TechnicalWork, WorkKind, components_valid
 
 # 6.2: planned works are announced at least 48 hours ahead and run 01:00–06:00 GMT+5.
@@ -165,6 +166,7 @@ def technical_work_cancel(*, work: TechnicalWork, actor=None) -> bool:
     ).update(cancelled_at=now, revision=work.revision + 1)
     if not updated:
         return False
+    works_banner_forget()  # an UPDATE sends no post_save: the cached banners must go by hand
     work.refresh_from_db()
     audit_record(action="operations.work_cancel", actor=actor, target=work)
     _notify(work, "cancelled")

@@ -1,15 +1,11 @@
 from datetime import timedelta
 
 from django import template
-from django.db.models import Q
 from django.utils import timezone
 
-from ..models import TechnicalWork
+from ..banner import works_for_banner
 
 register = template.Library()
-
-# 6.2: the panel shows works from their announcement (at least 48 h ahead) until they end.
-BANNER_AHEAD = timedelta(days=7)
 
 
 @register.inclusion_tag("operations/works_banner.html", takes_context=True)
@@ -19,21 +15,7 @@ def works_banner(context):
     if membership is None:
         return {"works": []}
     now = timezone.now()
-    works = (
-        TechnicalWork.objects.filter(cancelled_at__isnull=True, starts_at__lt=now + BANNER_AHEAD)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .filter(
-            Q(affects_all=True)
-            | Q(subscribers=membership.subscriber_id)
-            | Q(
-                solutions__infobases__subscriber=membership.subscriber_id,
-                solutions__infobases__deleted_at__isnull=True,
-            )
-        )
-        .distinct()
-        .order_by("starts_at")[:3]
-    )
-    return {"works": list(works), "now": now}
+    return {"works": works_for_banner(subscriber_id=membership.subscriber_id, now=now), "now": now}
 
 
 @register.filter

@@ -231,3 +231,13 @@ def test_reminder_pass_query_count_does_not_grow_with_works(
     travel(at(16, 4))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert works_send_reminders() == 3
+
+
+def test_banner_shows_a_work_announced_after_the_page_was_cached(now, client, owner, subscriber):
+    # The banner is cached per subscriber (operations/banner.py); a new work must not wait for it.
+    client.force_login(owner)
+    assert "Замена дисков" not in client.get(reverse("subscribers:dashboard")).content.decode()
+    work = technical_work_announce(work=planned(at(13, 2), at(13, 4), title="Замена дисков"))
+    assert "Замена дисков" in client.get(reverse("subscribers:dashboard")).content.decode()
+    technical_work_cancel(work=work)
+    assert "Замена дисков" not in client.get(reverse("subscribers:dashboard")).content.decode()
