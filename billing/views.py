@@ -15,7 +15,7 @@ from .access import invoice_for_member, statement_for_member
 from .documents import invoice_pdf, pdf_response, statement_pdf
 from .forms import TariffChoiceForm
 from .models import Tariff
-from .selectors import billing_overview, subscription_for
+from .selectors import HISTORY_SECTIONS, billing_overview, subscription_for
 from .services import (
     first_invoice_preview,
     subscription_change_tariff,
@@ -27,7 +27,13 @@ from .services import (
 @billing_required
 def index(request):
     subscriber = request.membership.subscriber
-    context = billing_overview(subscriber=subscriber)
+    # ?all=<section> shows one history whole, page by page (?page=N); the rest stay short.
+    expand = request.GET.get("all")
+    context = billing_overview(
+        subscriber=subscriber,
+        expand=expand if expand in HISTORY_SECTIONS else None,
+        page=request.GET.get("page"),
+    )
     context.update(subscriber=subscriber, operator=settings.ONEBUH_OPERATOR)
     return render(request, "billing/index.html", context)
 

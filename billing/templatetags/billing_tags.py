@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
+from billing.selectors import account_summary, purge_date_for, tariff_for_subscriber
 
 register = template.Library()
 NBSP = "\u00a0"
@@ -25,12 +25,13 @@ def billing_summary(membership) -> dict:
     if not membership:
         return {}
     subscriber = membership.subscriber
+    account = account_summary(subscriber=subscriber)  # the sums in one query
     summary = {
         "tariff": tariff_for_subscriber(subscriber=subscriber),
-        "debt": debt_for(subscriber=subscriber),
+        "debt": account["debt"],
         "purge_date": purge_date_for(subscriber=subscriber),
         "account": subscriber.pk,
     }
     if membership.can_see_billing:
-        summary["money"], summary["bonus"] = balances_for(subscriber=subscriber)
+        summary["money"], summary["bonus"] = account["money"], account["bonus"]
     return summary

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from billing.selectors import account_summary, balances_for, debt_for
 from billing.services import ledger_credit_bonus, payment_record, subscribers_suspend_overdue
 from subscribers.models import MemberRole
 from tests.billing.conftest import at
@@ -75,3 +76,35 @@ def test_the_dashboard_card_hides_balances_from_plain_users(client, charged, sub
     accountant = MembershipFactory(subscriber=subscriber, role=MemberRole.ACCOUNTANT).user
     client.force_login(accountant)
     assert "−30\u00a0000,00" in client.get(reverse("subscribers:dashboard")).content.decode()
+
+
+def test_the_billing_page_shows_the_latest_payments_with_a_link_to_all_of_them(
+    client, subscriber, owner
+):
+    for n in range(1, 15):  # 14 payments: 1 001 ₸ (the oldest) … 1 014 ₸ (the latest)
+        payment_record(
+            subscriber=subscriber,
+            amount=Decimal(1000 + n),
+            method="bank_transfer",
+            external_id=str(n),
+        )
+    client.force_login(owner)
+    html = client.get(reverse("billing:index")).content.decode()
+    assert "1\u00a0014,00\u00a0₸" in html and "1\u00a0003,00\u00a0₸" in html  # the latest 12
+    assert "1\u00a0002,00\u00a0₸" not in html and "1\u00a0001,00\u00a0₸" not in html
+    assert "?all=payments" in html
+    html = client.get(reverse("billing:index"), {"all": "payments"}).content.decode()
+    assert "1\u00a0001,00\u00a0₸" in html and "1\u00a0014,00\u00a0₸" in html
+
+
+def test_the_account_summary_query_gives_the_same_sums_as_the_selectors(charged, subscriber):
+    payment_record(
+        subscriber=subscriber, amount=Decimal("12345.00"), method="bank_transfer", external_id="q"
+    )
+    ledger_credit_bonus(
+        subscriber=subscriber, amount=Decimal("7.50"), reason="Простой", source_key="k"
+    )
+    summary = account_summary(subscriber=subscriber)
+    assert (summary["money"], summary["bonus"]) == balances_for(subscriber=subscriber)
+    assert summary["debt"] == debt_for(subscriber=subscriber) == Decimal("17655.00")
+    assert summary["money"] == Decimal("-17655.00") and summary["bonus"] == Decimal("7.50")
