@@ -52,7 +52,10 @@ def _form_errors(form, error: ValidationError) -> None:
 
 @member_required
 def index(request):
-    tickets = tickets_for_member(membership=request.membership).select_related("opened_by")
+    # Only the columns the list shows (the texts and sender data stay in the database).
+    tickets = tickets_for_member(membership=request.membership).only(
+        "pk", "subject", "category", "status", "opened_at", "reacted_at", "reaction_due_at"
+    )
     page = Paginator(tickets, 30).get_page(request.GET.get("page"))
     return render(
         request,
