@@ -14,7 +14,9 @@ def memberships_with_current(*, user, session) -> tuple[list[Membership], Member
     if not user.is_authenticated:
         return [], None
     memberships = list(
-        Membership.objects.select_related("subscriber").filter(user=user).order_by("created_at", "pk")
+        Membership.objects.select_related("subscriber")
+        .filter(user=user)
+        .order_by("created_at", "pk")
     )
     chosen = session.get(CURRENT_SUBSCRIBER_SESSION_KEY)
     current = next((m for m in memberships if m.subscriber_id == chosen), None)
