@@ -73,6 +73,43 @@ def test_embedded_default_serves_the_login_page(tmp_path):
     assert "Войти".encode() in page
 
 
+PANEL_PAGES_SCRIPT = """
+from django.test import Client
+from subscribers.models import User
+client = Client()
+for email in ("owner@demo-astana.kz", "ip@demo-shymkent.kz"):
+    client.force_login(User.objects.get(email=email))
+    for path in ("/", "/apps/", "/apps/backups/", "/members/", "/billing/", "/support/",
+                 "/compensation/", "/status/", "/profile/"):
+        print(email, path, client.get(path, HTTP_HOST="localhost").status_code)
+"""
+
+
+def test_embedded_default_demo_panel_pages_render(tmp_path):
+    """The demo data loads on SQLite and every main panel page renders there: code that only
+    PostgreSQL runs would otherwise break `make run` unnoticed."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(ONEBUH_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="onebuh.settings.local")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=300)
+    subprocess.run([*manage, "seed_demo"], env=env, check=True, timeout=300, capture_output=True)
+    result = subprocess.run(
+        [*manage, "shell", "-c", PANEL_PAGES_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.count(" ") == 2]
+    assert len(lines) == 18, result.stdout + result.stderr
+    failing = [line for line in lines if not line.endswith(" 200")]
+    assert failing == [], result.stderr[-3000:]
+
+
 def test_embedded_default_worker_starts_on_the_file_system_broker(tmp_path):
     """The worker of `make run` connects to the file-system broker and gets ready."""
     env = {
