@@ -132,29 +132,3 @@ def subscriber_month_downtime(*, subscriber, month: date) -> timedelta:
 
     counted, excluded = downtime_intervals_for(subscriber_id=subscriber.pk, month=month)
     return compensable_downtime(counted=counted, excluded=excluded, month=month)
-
-
-def monthly_fees_for(*, subscriber_ids, month: date) -> dict:
-    """billing.selectors.monthly_fee_for for many subscribers in two queries (the proposal).
-
-    Same rule: the fee of the month's latest charge if charged, else the current tariff's price,
-    else 0.00. tests/operations/test_fees.py keeps the two in step.
-    """
-    from decimal import Decimal
-
-    from .models import Invoice, Subscription
-
-    ids = list(subscriber_ids)
-    fees = dict.fromkeys(ids, Decimal("0.00"))
-    fees.update(
-        Subscription.objects.filter(subscriber_id__in=ids).values_list(
-            "subscriber_id", "tariff__monthly_fee"
-        )
-    )
-    charged = (
-        Invoice.objects.filter(subscriber_id__in=ids, month=month_start(month))
-        .order_by("subscriber_id", "issued_at", "number")
-        .values_list("subscriber_id", "monthly_fee")
-    )
-    fees.update(charged)  # The latest charge of each subscriber comes last and wins.
-    return fees

@@ -62,18 +62,28 @@ def open_debt_by_subscriber(*, subscriber_ids: Iterable[int]) -> dict[int, Decim
 
 
 def monthly_fee_for(*, subscriber: Subscriber, month: datetime.date) -> Decimal:
-    """The monthly fee in force for that calendar month (Almaty): the fee of the month's latest
-    charge if it was charged, else the current tariff's price; 0.00 without a tariff (9.3 base)."""
-    charged = (
-        Invoice.objects.filter(subscriber=subscriber, month=month_start(month))
-        .order_by("-issued_at", "-number")
-        .values_list("monthly_fee", flat=True)
-        .first()
+    """The monthly fee in force for that calendar month (Almaty) — see monthly_fees_for."""
+    return monthly_fees_for(subscriber_ids=[subscriber.pk], month=month)[subscriber.pk]
+
+
+def monthly_fees_for(*, subscriber_ids, month: datetime.date) -> dict[int, Decimal]:
+    """The fee of each subscriber for that calendar month, in two queries whatever their number
+    (the compensation proposal asks for thousands): the fee of the month's latest charge if it
+    was charged, else the current tariff's price, else 0.00 (the 9.3 base)."""
+    ids = list(subscriber_ids)
+    fees = dict.fromkeys(ids, ZERO)
+    fees.update(
+        Subscription.objects.filter(subscriber_id__in=ids).values_list(
+            "subscriber_id", "tariff__monthly_fee"
+        )
     )
-    if charged is not None:
-        return charged
-    tariff = tariff_for_subscriber(subscriber=subscriber)
-    return tariff.monthly_fee if tariff is not None else ZERO
+    charged = (
+        Invoice.objects.filter(subscriber_id__in=ids, month=month_start(month))
+        .order_by("subscriber_id", "issued_at", "number")
+        .values_list("subscriber_id", "monthly_fee")
+    )
+    fees.update(charged)  # The latest charge of each subscriber comes last and wins.
+    return fees
 
 
 def overdue_invoices(*, today: datetime.date) -> QuerySet:

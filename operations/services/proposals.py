@@ -16,8 +16,8 @@ from billing.compensation import (
     full_hours,
     month_bounds,
     month_start,
-    monthly_fees_for,
 )
+from billing.selectors import monthly_fees_for
 from subscribers.audit import audit_record
 
 from ..models import CompensationCredit, CompensationProposal, CreditSource, ProposalLine

@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from billing.compensation import monthly_fees_for
 from billing.models import LedgerEntry, LedgerKind, Tariff
-from billing.selectors import monthly_fee_for
+from billing.selectors import monthly_fee_for, monthly_fees_for
 from billing.services import billing_run
 from operations.models import CompensationCredit, Fault
 from operations.services import claim_approve, claim_file, proposal_build, proposal_credit_all
