@@ -296,6 +296,8 @@ ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS = int(
 )
 # Where the web publications answer (web client and thin client over HTTP).
 ONEBUH_INFOBASES_WEB_URL = os.environ.get("ONEBUH_INFOBASES_WEB_URL", "https://1b.kz").rstrip("/")
+# How long a generated 1C password waits for its one-time reveal in the panel (issue 14).
+ONEBUH_1C_PASSWORD_REVEAL_HOURS = int(os.environ.get("ONEBUH_1C_PASSWORD_REVEAL_HOURS", "72"))
 ONEBUH_1C_CLUSTER = {
     "rac": os.environ.get("ONEBUH_1C_RAC", "/opt/1cv8/x86_64/current/rac"),
     "ibcmd": os.environ.get("ONEBUH_1C_IBCMD", "/opt/1cv8/x86_64/current/ibcmd"),
