@@ -2,6 +2,7 @@
 about what the fake 1C server ended up holding, never about the driver's own argv."""
 
 import datetime
+import io
 import json
 import logging
 import subprocess
@@ -368,3 +369,24 @@ def test_the_fake_rac_state_survives_between_calls(fake):
     stranger = ClusterDriver(config=fake["config"])
     with pytest.raises(ProvisioningError, match="Администратор кластера не аутентифицирован"):
         stranger.sessions(ref="s1_ab")
+
+
+@pytest.mark.django_db
+def test_the_cluster_smoke_command_runs_every_call_against_the_fakes(fake, settings):
+    from django.core.management import call_command
+
+    params = connection.get_connection_params()
+    settings.ONEBUH_1C_CLUSTER = {
+        **fake["config"],
+        "db_server": f"{params.get('host') or '127.0.0.1'}:{params.get('port') or 5432}",
+        "db_user": params.get("user") or "postgres",
+        "db_password": params.get("password") or "",
+    }
+    save_state(
+        fake["state"], {**load_state(fake["state"]), "db_password": params.get("password") or ""}
+    )
+    out = io.StringIO()
+    name = connection.settings_dict["NAME"]  # a database that exists, for pg_database_size
+    call_command("infobases_cluster_smoke", template=fake["template"], ref=name, stdout=out)
+    assert "FAIL" not in out.getvalue() and "ok   drop" in out.getvalue()
+    assert state(fake)["infobases"] == {}
