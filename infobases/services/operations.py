@@ -189,7 +189,8 @@ def _update(op: Operation, driver: Driver) -> None:
     except Exception as error:
         # 7: a failed update leaves the infobase as it was: roll back from the backup just made.
         try:
-            driver.restore(ref=p["ref"], path=storage.absolute(backup.file))
+            with storage.local_copy(backup.file) as path:
+                driver.restore(ref=p["ref"], path=path)
         except Exception:
             logger.exception("Rollback of %s after a failed update failed", p["ref"])
             raise error from None
