@@ -2,12 +2,13 @@
 calls behind every change (the admin never writes a ticket by itself)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onebuh.admin_mixins import AuditedAdminMixin
 
@@ -19,7 +20,13 @@ from ..models import (
     kind_of_category,
 )
 from ..selectors import tickets_for_staff
-from ..services import quota_check, ticket_assign, ticket_change_category
+from ..services import (
+    quota_check,
+    ticket_assign,
+    ticket_change_category,
+    ticket_sender_confirm,
+    ticket_sender_reject,
+)
 from .actions import TicketActionsMixin
 from .queues import AssigneeFilter, PartnerFirmFilter, QueueFilter, search_tickets, sla_badge
 from .views import TicketAdminViews
@@ -49,6 +56,7 @@ class MessageInline(admin.StackedInline):
         "is_internal",
         "is_automatic",
         "body",
+        "original",
         "files",
     )
     readonly_fields = fields
@@ -60,6 +68,17 @@ class MessageInline(admin.StackedInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("full original"))
+    def original(self, obj):
+        # The reply's quoted history, one click away (the body keeps only the new part).
+        if not obj.original_text:
+            return "—"
+        return format_html(
+            '<details><summary>{}</summary><pre style="white-space: pre-wrap">{}</pre></details>',
+            _("Show the whole message"),
+            obj.original_text,
+        )
 
     @admin.display(description=_("attachments"))
     def files(self, obj):
@@ -103,7 +122,16 @@ class TicketAdminForm(forms.ModelForm):
 @admin.register(Ticket)
 class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin.ModelAdmin):
     form = TicketAdminForm
-    list_display = ("pk", "short_subject", "subscriber", "category", "status", "assignee", "sla")
+    list_display = (
+        "pk",
+        "short_subject",
+        "subscriber",
+        "category",
+        "status",
+        "sender_check",
+        "assignee",
+        "sla",
+    )
     list_display_links = ("pk", "short_subject")
     list_filter = (
         QueueFilter,
@@ -111,6 +139,7 @@ class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin
         "kind",
         "category",
         "channel",
+        "sender_check",
         PartnerFirmFilter,
         AssigneeFilter,
     )
@@ -122,7 +151,7 @@ class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin
     # Every page would count the whole table a second time for "N of M".
     show_full_result_count = False
     list_per_page = 50
-    actions = ["assign_to_me", "assign_to", "accept"]
+    actions = ["assign_to_me", "assign_to", "accept", "confirm_sender", "reject_sender"]
     fields = (
         ("subscriber", "status"),
         ("category", "work_type"),
@@ -130,7 +159,8 @@ class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin
         "subject",
         ("channel", "infobase"),
         ("opened_by", "sender_name", "sender_email", "sender_phone"),
-        ("onec_user", "onec_release", "connect_dialog_id"),
+        "sender_check",
+        ("onec_user", "onec_release", "connect_dialog_id", "connect_client"),
         ("opened_at", "reaction_due_at", "time_left"),
         ("reacted_at", "warned_at", "breached_at"),
         ("decision_reason", "decision_explanation"),
@@ -140,6 +170,29 @@ class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin
     editable_fields = ("category", "work_type", "partner_firm", "assignee")
     autocomplete_fields = ("assignee",)
     inlines = [MessageInline]
+
+    @admin.action(description=_("Confirm the sender of the chosen tickets"), permissions=["change"])
+    def confirm_sender(self, request, queryset):
+        count = sum(ticket_sender_confirm(ticket=t, actor=request.user) for t in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d sender confirmed.", "%(count)d senders confirmed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Reject the sender (forged) and close the chosen tickets"),
+        permissions=["change"],
+    )
+    def reject_sender(self, request, queryset):
+        count = sum(ticket_sender_reject(ticket=t, actor=request.user) for t in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d sender rejected.", "%(count)d senders rejected.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         flat = [f for row in self.fields for f in (row if isinstance(row, tuple) else (row,))]

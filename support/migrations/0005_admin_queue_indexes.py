@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('infobases', '0001_initial'),
         ('subscribers', '0001_initial'),
-        ('support', '0003_work_catalog'),
+        ('support', '0004_inbound_hygiene'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
