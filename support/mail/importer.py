@@ -98,7 +98,7 @@ def _route(mail: ParsedMail) -> tuple[str, Ticket | None]:
     subscriber, user = subscriber_for_email(mail.sender_email)
     if subscriber is None:
         if mail.sender_email:
-            transaction.on_commit(lambda: _point_to_panel(mail))
+            _point_to_panel(mail)
         return Outcome.UNKNOWN_SENDER, None
     ticket = ticket_open(
         subscriber=subscriber,

@@ -3,7 +3,6 @@ ticket before the commit so replies to it thread back (4.2, email channel)."""
 
 from django.conf import settings
 from django.core.mail import make_msgid
-from django.db import transaction
 
 from onebuh.emails import send_templated_email
 
@@ -21,7 +20,8 @@ def support_address() -> str:
 def ticket_email(
     *, ticket: Ticket, template: str, to: str, context: dict | None = None, automatic=False
 ) -> str:
-    """Queue an email about the ticket after the commit; returns its stored Message-ID."""
+    """Owe an email about the ticket (outbox, in the caller's transaction); returns its stored
+    Message-ID."""
     message_id = make_msgid(domain=_domain())
     references = list(
         TicketMailId.objects.filter(ticket=ticket)
@@ -39,14 +39,12 @@ def ticket_email(
         # RFC 3834: mark our automatic mail so other robots do not answer it.
         headers["Auto-Submitted"] = "auto-replied"
     context = {"ticket": ticket, **(context or {})}
-    transaction.on_commit(
-        lambda: send_templated_email(
-            template=template,
-            to=[to],
-            context=context,
-            headers=headers,
-            from_email=support_address(),
-            reply_to=[settings.SUPPORT_EMAIL],
-        )
+    send_templated_email(
+        template=template,
+        to=[to],
+        context=context,
+        headers=headers,
+        from_email=support_address(),
+        reply_to=[settings.SUPPORT_EMAIL],
     )
     return message_id
