@@ -28,9 +28,16 @@ def render_templated_email(
     attachments: Sequence[tuple[str, bytes, str]] = (),
     from_email: str | None = None,
     reply_to: Sequence[str] | None = None,
+    auto_submitted: str | None = "auto-generated",
 ) -> EmailMultiAlternatives:
     """Render emails/<template>-subject.txt, -body.txt and -body.html into a message with a
-    Message-ID (the caller's, if its headers carry one)."""
+    Message-ID (the caller's, if its headers carry one).
+
+    Every message asks autoresponders not to answer (`X-Auto-Response-Suppress: All`, read by
+    Exchange/Outlook) and is marked RFC 3834 `Auto-Submitted` (`auto-generated` by default,
+    `auto-replied` for answers to inbound mail, None for text a person wrote), so out-of-office
+    robots and our own inbox do not loop.
+    """
     context = {
         "site_url": settings.SITE_URL,
         "operator": settings.ONEBUH_OPERATOR,
@@ -40,7 +47,11 @@ def render_templated_email(
         subject = render_to_string(f"emails/{template}-subject.txt", context)
         text = render_to_string(f"emails/{template}-body.txt", context)
         html = render_to_string(f"emails/{template}-body.html", context)
-    headers = dict(headers or {})
+    headers = {
+        "X-Auto-Response-Suppress": "All",
+        **({"Auto-Submitted": auto_submitted} if auto_submitted else {}),
+        **(headers or {}),
+    }
     headers.setdefault("Message-ID", make_msgid(domain=_message_id_domain()))
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),

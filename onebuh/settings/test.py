@@ -31,8 +31,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # test's process, so tests read mail.outbox as before. Tests of the outbox itself turn it off.
 ONEBUH_OUTBOX_EAGER_EMAIL = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The file system by default; tests of object storage switch to S3 against a local moto server
+# (tests/s3.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "infobases": {"BACKEND": "infobases.storage.InfobasesFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
