@@ -42,6 +42,19 @@ class AccountAdapter(DefaultAccountAdapter):
             action="auth.login_failed", data={"login": str(login)[:254]}, ip=client_ip(request)
         )
 
+    def send_mail(self, template_prefix, email, context):
+        """allauth's own emails name the site from settings, not from the request's host
+        ("Вас приветствует ONEbuh!", not "…127.0.0.1:8811!")."""
+        from types import SimpleNamespace
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        site = SimpleNamespace(
+            name=settings.ONEBUH_SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc
+        )
+        super().send_mail(template_prefix, email, {**context, "current_site": site})
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         token = request.session.pop(INVITATION_SESSION_KEY, None)

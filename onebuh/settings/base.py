@@ -30,6 +30,8 @@ DEBUG = env_bool("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("ONEBUH_SITE_URL", "http://localhost:8000").rstrip("/")
+# The service's name in every email (allauth's too, which would otherwise use the request's host).
+ONEBUH_SITE_NAME = os.environ.get("ONEBUH_SITE_NAME", "ONEbuh")
 
 INSTALLED_APPS = [
     "onebuh.apps.OnebuhConfig",
