@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onebuh import files
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
@@ -183,7 +184,9 @@ def ticket_rate_view(request, pk):
 @member_required
 def attachment_download(request, pk):
     attachment = attachment_for_member(membership=request.membership, pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return files.download_response(
+        alias="default", name=attachment.file.name, filename=attachment.name
+    )
 
 
 @member_required
