@@ -31,7 +31,7 @@ def payment_identity_fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0004_invoice_open_index_by_subscriber'),
+        ('billing', '0005_ledger_admin_order_index'),
         ('subscribers', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
