@@ -256,9 +256,9 @@ def test_the_admin_accepts_another_company_order_no_1(
                 "subscriber": who.pk,
                 "amount": "500.00",
                 "external_id": "1",
-                "document_date": "20.11.2026",
-                "received_at_0": "20.11.2026",
-                "received_at_1": "10:00:00",
+                "document_date": "01.11.2026",
+                "received_at_0": "01.11.2026",
+                "received_at_1": "08:00:00",
             },
         )
         assert response.status_code == 302, response.content.decode()[:3000]
