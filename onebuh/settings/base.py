@@ -315,7 +315,23 @@ ONEBUH_1C_CLUSTER = {
     "db_password": os.environ.get("ONEBUH_1C_DB_PASSWORD", ""),
     "web_dir": os.environ.get("ONEBUH_1C_WEB_DIR", "/var/www/1c"),
     "apache_conf": os.environ.get("ONEBUH_1C_APACHE_CONF", "/etc/apache2/conf-enabled/1c.conf"),
-    "timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")),
+    # Run after each webinst so Apache reads the publication (README, "1C side": sudo rule).
+    "reload": os.environ.get("ONEBUH_1C_RELOAD", "sudo -n /usr/sbin/apachectl graceful"),
+    "v8client": os.environ.get("ONEBUH_1C_CLIENT", "/opt/1cv8/x86_64/current/1cv8"),
+    # The external data processor the operator builds from onec/ONEbuhAgent (its README).
+    "agent_epf": os.environ.get("ONEBUH_1C_AGENT_EPF", "/opt/onebuh/ONEbuhAgent.epf"),
+    # Output encoding of the tools: utf-8 on Linux, cp866 for rac on Windows.
+    "encoding": os.environ.get("ONEBUH_1C_ENCODING", "utf-8"),
+    # Seconds per kind of call (infobases/provisioning/tools.py has the defaults).
+    "timeouts": {
+        kind: int(os.environ[f"ONEBUH_1C_TIMEOUT_{kind.upper()}"])
+        for kind in ("rac", "webinst", "reload", "client", "ibcmd")
+        if os.environ.get(f"ONEBUH_1C_TIMEOUT_{kind.upper()}")
+    },
+    # Where request files for the agent are written (0700; files 0600, deleted after use).
+    "work_dir": os.environ.get("ONEBUH_1C_WORK_DIR", str(DATA_DIR / "1c-work")),
+    # Derives the portal's own permission code per infobase; SECRET_KEY when empty.
+    "service_secret": os.environ.get("ONEBUH_1C_SERVICE_SECRET", ""),
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise the file-system transport under DATA_DIR.
