@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "support",
     "operations",
     "api",
+    "outbox",
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -100,6 +101,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A connection that died (PostgreSQL restarted) is replaced before the request uses it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -145,6 +148,8 @@ LOGIN_REDIRECT_URL = "subscribers:dashboard"
 ACCOUNT_ADAPTER = "subscribers.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up shows the current service terms and records their explicit acceptance (issue 14).
+ACCOUNT_FORMS = {"signup": "subscribers.signup.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -316,12 +321,30 @@ ONEBUH_1C_CLUSTER = {
 # Celery: Redis when REDIS_URL is set, otherwise the file-system transport under DATA_DIR.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process was killed goes back to the queue at once, not after the
+# visibility timeout. Tasks are safe to run twice (the outbox and the leases make them so).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Every task has a time limit; the long ones (operations, reports) set their own.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("ONEBUH_TASK_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("ONEBUH_TASK_TIME_LIMIT", "660"))
+# A claimed row (outbox message, operation, report build) belongs to its worker this long; a
+# live worker renews it every third of it, a dead one loses it and the reaper takes it back.
+ONEBUH_LEASE_SECONDS = int(os.environ.get("ONEBUH_LEASE_SECONDS", "120"))
+# Outbox rows per delivery task, and at most this many claimed at once (the database is the
+# queue; the broker holds only what the workers are about to do).
+ONEBUH_OUTBOX_CHUNK = int(os.environ.get("ONEBUH_OUTBOX_CHUNK", "50"))
+ONEBUH_OUTBOX_IN_FLIGHT = int(os.environ.get("ONEBUH_OUTBOX_IN_FLIGHT", "1000"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Longer than the longest task's hard time limit (an operation chunk: the 1C tools' timeout
+    # plus a margin), so Redis never hands a running task to a second worker. Killed tasks
+    # come back sooner: task_reject_on_worker_lost, and the leases of the rows they held.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")) + 1800
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -334,6 +357,10 @@ else:
 # Periodic work. Each entry's task is also a management command (see README, "Operations").
 # Times are Asia/Almaty (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {}
+# The outbox (ARCHITECTURE.md): owed side effects, queued operations, the reaper.
+CELERY_BEAT_SCHEDULE |= {
+    "outbox-dispatch": {"task": "outbox.dispatch", "schedule": crontab(minute="*")},
+}
 # Billing (3.5, 3.6): charge on the 1st (and any late start), suspend the day after the due date,
 # purge in the quiet hours (6.2), remind in the morning; payments resume at once by themselves.
 CELERY_BEAT_SCHEDULE |= {
