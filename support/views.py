@@ -15,9 +15,10 @@ from subscribers.access import manager_required, member_required
 from .access import attachment_for_member, onec_token_for_manager, ticket_for_member
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
-from .models import Article, Channel, MessageAuthor, OneCFormToken
+from .models import Article, Channel, ConnectClient, MessageAuthor, OneCFormToken
 from .selectors import articles_search, quota_usage, tickets_for_member
 from .services import (
+    connect_code_issue,
     onec_token_issue,
     onec_token_revoke,
     ticket_close,
@@ -245,3 +246,18 @@ def token_revoke(request, pk):
             request, _("The token is revoked: the 1C form can no longer send with it.")
         )
     return redirect("support:tokens")
+
+
+@member_required
+def connect_binding(request):
+    """1C-Connect (issue 11): the member gets a one-time code to send in the 1C-Connect chat, so
+    that chat acts in the member's name; the clients bound to the member are listed."""
+    membership = request.membership
+    code = None
+    if request.method == "POST":
+        code = connect_code_issue(member=request.user, subscriber=membership.subscriber)
+        messages.success(request, _("Send this code in the 1C-Connect chat within 30 minutes."))
+    clients = ConnectClient.objects.filter(
+        member=request.user, subscriber_id=membership.subscriber_id
+    )
+    return render(request, "support/connect.html", {"code": code, "clients": clients})

@@ -271,6 +271,15 @@ ONEBUH_SUPPORT_IMAP_PORT = int(os.environ.get("ONEBUH_SUPPORT_IMAP_PORT", "993")
 ONEBUH_SUPPORT_IMAP_USER = os.environ.get("ONEBUH_SUPPORT_IMAP_USER", "")
 ONEBUH_SUPPORT_IMAP_PASSWORD = os.environ.get("ONEBUH_SUPPORT_IMAP_PASSWORD", "")
 ONEBUH_SUPPORT_IMAP_FOLDER = os.environ.get("ONEBUH_SUPPORT_IMAP_FOLDER", "INBOX")
+# IMAP over TLS is verified against the system CAs, or only against this CA file when set. Turning
+# verification off is an explicit choice that logs a warning at every poll.
+ONEBUH_SUPPORT_IMAP_CA_FILE = os.environ.get("ONEBUH_SUPPORT_IMAP_CA_FILE", "")
+ONEBUH_SUPPORT_IMAP_VERIFY_TLS = env_bool("ONEBUH_SUPPORT_IMAP_VERIFY_TLS", True)
+# Sender authenticity of inbound mail: the authserv-id of the operator's own receiving server, whose
+# Authentication-Results header is trusted (any other such header is the sender's word). Without
+# one, a message's DKIM signature is verified (DNS lookups bounded by the timeout).
+ONEBUH_SUPPORT_MAIL_AUTHSERV_ID = os.environ.get("ONEBUH_SUPPORT_MAIL_AUTHSERV_ID", "")
+ONEBUH_SUPPORT_MAIL_DKIM_TIMEOUT = int(os.environ.get("ONEBUH_SUPPORT_MAIL_DKIM_TIMEOUT", "5"))
 
 # 1C applications (infobases app). The driver runs the operator's 1C cluster: "local" keeps each
 # infobase as a folder under ONEBUH_INFOBASES_DIR (make run, tests); "cluster" calls rac, ibcmd
