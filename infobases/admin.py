@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_scope import PartnerScopedAdminMixin
 
 from . import reporting, services
 from .forms import NumbersImportForm, ReportForm
@@ -79,7 +80,7 @@ class AccessInline(admin.TabularInline):
 
 
 @admin.register(Infobase)
-class InfobaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "subscriber",

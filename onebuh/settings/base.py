@@ -145,6 +145,8 @@ LOGIN_REDIRECT_URL = "subscribers:dashboard"
 ACCOUNT_ADAPTER = "subscribers.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up shows the current service terms and records their explicit acceptance (issue 14).
+ACCOUNT_FORMS = {"signup": "subscribers.signup.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
