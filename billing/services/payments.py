@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from billing.models import LedgerEntry, LedgerKind, Payment
 from billing.periods import money
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from .ledger import invoices_allocate
@@ -72,7 +73,7 @@ def payment_record(
     )
     advance = invoices_allocate(subscriber_id=subscriber.pk, amount=amount, now=now)
     audit_record(
-        action="billing.payment",
+        action=AuditAction.PAYMENT,
         subscriber=subscriber,
         actor=actor,
         target=payment,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onebuh import files
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from .. import storage
@@ -139,7 +140,7 @@ def _placement_record(
         request.ticket_id = ticket.pk
         request.save(update_fields=["ticket_id"])
     audit_record(
-        action="infobase.placement_request",
+        action=AuditAction.INFOBASE_PLACEMENT_REQUEST,
         subscriber=subscriber,
         actor=uploaded_by,
         target=request,
