@@ -186,12 +186,10 @@ def invitation_create(
         target=invitation,
         data={"email": email, "role": role},
     )
-    transaction.on_commit(
-        lambda: send_templated_email(
-            template="invitation",
-            to=[email],
-            context={"invitation": invitation, "subscriber": subscriber, "inviter": invited_by},
-        )
+    send_templated_email(
+        template="invitation",
+        to=[email],
+        context={"invitation": invitation, "subscriber": subscriber, "inviter": invited_by},
     )
     return invitation
 

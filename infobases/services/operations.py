@@ -34,7 +34,7 @@ from ..models import (
     ScheduledUpdate,
     UpdateStatus,
 )
-from ..provisioning import Driver, get_driver
+from ..provisioning import Driver, ProvisioningError, get_driver
 from .backups import FINAL_BACKUP_DAYS
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,10 @@ STATE_CHANGING = {
     OperationKind.RESTORE,
     OperationKind.UPDATE,
 }
+
+
+class RolledBack(ProvisioningError):
+    """The operation failed but put the infobase back as it was: it stays usable."""
 
 
 def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | None = None):
@@ -124,8 +128,19 @@ def _purge(op: Operation, driver: Driver) -> None:
 def _user_set(op: Operation, driver: Driver) -> None:
     p = op.params
     password = secrets.token_urlsafe(9) if p.get("new") else None
+    profiles = (
+        Infobase.objects.filter(pk=op.infobase_id)
+        .values_list("solution__access_profiles", flat=True)
+        .first()
+        or {}
+    ).get(p["role"])
     driver.user_set(
-        ref=p["ref"], login=p["login"], full_name=p["full_name"], role=p["role"], password=password
+        ref=p["ref"],
+        login=p["login"],
+        full_name=p["full_name"],
+        role=p["role"],
+        password=password,
+        profiles=profiles,
     )
     if password is not None:
         infobase = Infobase.objects.filter(pk=op.infobase_id).first()
@@ -169,8 +184,21 @@ def _restore(op: Operation, driver: Driver) -> None:
 
 def _update(op: Operation, driver: Driver) -> None:
     p = op.params
-    _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
-    driver.update_config(ref=p["ref"], template=p["template"])
+    backup = _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
+    try:
+        driver.update_config(ref=p["ref"], template=p["template"])
+    except Exception as error:
+        # 7: a failed update leaves the infobase as it was: roll back from the backup just made.
+        try:
+            with storage.local_copy(backup.file) as path:
+                driver.restore(ref=p["ref"], path=path)
+        except Exception:
+            logger.exception("Rollback of %s after a failed update failed", p["ref"])
+            raise error from None
+        raise RolledBack(
+            _("The update failed and the infobase was restored from its backup: %(error)s")
+            % {"error": error}
+        ) from error
     release = Release.objects.get(pk=p["release_id"])
     with transaction.atomic():
         _mark_ready(op, release=release)
@@ -202,11 +230,11 @@ HANDLERS = {
 
 
 @transaction.atomic
-def _record_failure(op: Operation, message: str) -> None:
+def _record_failure(op: Operation, message: str, *, in_doubt: bool = True) -> None:
     Operation.objects.filter(pk=op.pk).update(
         status=OperationStatus.FAILED, message=message, finished_at=timezone.now()
     )
-    if op.kind in STATE_CHANGING and op.infobase_id:
+    if op.kind in STATE_CHANGING and op.infobase_id and in_doubt:
         Infobase.objects.filter(pk=op.infobase_id).exclude(status=InfobaseStatus.DELETED).update(
             status=InfobaseStatus.FAILED, status_message=message
         )
@@ -230,7 +258,9 @@ def operation_run(*, operation_id, driver: Driver | None = None) -> str:
         HANDLERS[op.kind](op, driver or get_driver())
     except Exception as error:
         logger.exception("Operation %s (%s) failed", op.pk, op.kind)
-        _record_failure(op, str(error) or error.__class__.__name__)
+        _record_failure(
+            op, str(error) or error.__class__.__name__, in_doubt=not isinstance(error, RolledBack)
+        )
         return OperationStatus.FAILED
     Operation.objects.filter(pk=op.pk).update(
         status=OperationStatus.DONE, message="", finished_at=timezone.now()
