@@ -88,6 +88,21 @@ def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | N
     return backup
 
 
+def _backup_once(op: Operation, driver: Driver, *, kind: str) -> Backup:
+    """The safety copy before a restore or an update, taken once per operation: a rerun (the
+    operation re-queued after its worker died) reuses it, since a second copy would hold the
+    half-changed infobase. The copy's id is kept in the operation's parameters."""
+    taken = Backup.objects.filter(
+        pk=op.params.get("safety_backup_id"), status=BackupStatus.DONE
+    ).first()
+    if taken is not None:
+        return taken
+    backup = _make_backup(op, driver, kind=kind)
+    op.params["safety_backup_id"] = str(backup.pk)
+    Operation.objects.filter(pk=op.pk).update(params=op.params)
+    return backup
+
+
 def _mark_ready(op: Operation, **extra) -> None:
     Infobase.objects.filter(pk=op.infobase_id).exclude(
         status__in=[InfobaseStatus.DELETING, InfobaseStatus.DELETED]
@@ -176,7 +191,7 @@ def _backup(op: Operation, driver: Driver) -> None:
 
 def _restore(op: Operation, driver: Driver) -> None:
     source = Backup.objects.get(pk=op.params["backup_id"])
-    _make_backup(op, driver, kind=BackupKind.BEFORE_RESTORE)
+    _backup_once(op, driver, kind=BackupKind.BEFORE_RESTORE)
     with storage.local_copy(source.file) as path:
         driver.restore(ref=op.params["ref"], path=path)
     _mark_ready(op)
@@ -184,7 +199,7 @@ def _restore(op: Operation, driver: Driver) -> None:
 
 def _update(op: Operation, driver: Driver) -> None:
     p = op.params
-    backup = _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
+    backup = _backup_once(op, driver, kind=BackupKind.BEFORE_UPDATE)
     try:
         driver.update_config(ref=p["ref"], template=p["template"])
     except Exception as error:

@@ -10,7 +10,6 @@ acts as that member only when authenticated; otherwise it never appends to an ex
 opens a ticket marked "sender not confirmed" for staff to confirm or reject.
 """
 
-import hashlib
 import logging
 import traceback
 
@@ -37,7 +36,7 @@ from ..models import (
 )
 from ..selectors import subscriber_for_email
 from ..services import ticket_open, ticket_reply
-from .clean import clean_line
+from .clean import clean_line, content_digest
 from .parse import ParsedMail, parse_mail
 
 log = logging.getLogger(__name__)
@@ -202,7 +201,7 @@ def mail_import(*, raw: bytes) -> tuple[InboundMessage, bool]:
         mail = parse_mail(raw)
         message_id = mail.message_id
     except Exception:
-        mail, message_id = None, f"<{hashlib.sha256(raw).hexdigest()}@unparsable>"
+        mail, message_id = None, f"<{content_digest(raw)}@unparsable>"
     with transaction.atomic():
         try:
             with transaction.atomic():
