@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.emails import send_templated_email
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership, User
 
 from ..attachments import MAX_ATTACHMENTS, attachment_problem
@@ -231,7 +232,7 @@ def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
         return record
     _process(record, bytes(record.raw), None)
     audit_record(
-        action="support.inbound_retry",
+        action=AuditAction.INBOUND_RETRY,
         subscriber=record.ticket.subscriber if record.ticket else None,
         actor=actor,
         target=record,
@@ -250,7 +251,7 @@ def inbound_discard(*, record: InboundMessage, actor) -> bool:
     )
     if claimed:
         audit_record(
-            action="support.inbound_discard",
+            action=AuditAction.INBOUND_DISCARD,
             subscriber=None,
             actor=actor,
             target=record,
