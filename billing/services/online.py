@@ -14,6 +14,7 @@ from billing.models import Invoice, InvoiceStatus, OrderStatus, PaymentMethod, P
 from billing.selectors import debt_for
 from billing.statements.common import MAX_AMOUNT, clean_text
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from .payments import payment_record
@@ -62,7 +63,7 @@ def payment_order_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
-        action="billing.payment_order",
+        action=AuditAction.PAYMENT_ORDER,
         subscriber=subscriber,
         actor=actor,
         target=order,
@@ -142,7 +143,7 @@ def cloudpayments_notice_handle(*, kind: str, fields: dict, provider_code: str) 
         code = NOT_ACCEPTED
     if code != OK:
         audit_record(
-            action="billing.payment_refused",
+            action=AuditAction.PAYMENT_REFUSED,
             subscriber=order.subscriber,
             target=order,
             data={"code": code, **fields},

@@ -14,6 +14,7 @@ from billing.models import PromisedPayment
 from billing.selectors import debt_for, overdue_invoices, tariff_for_subscriber
 from infobases.hooks import infobases_unblock_for_subscribers
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import (
     Subscriber,
     SubscriberStateChange,
@@ -84,7 +85,7 @@ def promised_payment_take(*, subscriber: Subscriber, actor) -> PromisedPayment:
         subscriber_ids=[subscriber.pk], reason=SuspensionReason.NON_PAYMENT.value
     )
     audit_record(
-        action="billing.promised_payment",
+        action=AuditAction.PROMISED_PAYMENT,
         subscriber=subscriber,
         actor=actor,
         target=promise,
