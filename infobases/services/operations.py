@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from onebuh.emails import send_templated_email
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from .. import storage
 from ..models import (
@@ -295,7 +296,7 @@ def operation_retry(*, operation: Operation, actor) -> bool:
             status=BackupStatus.QUEUED
         )
     audit_record(
-        action="infobase.operation_retry",
+        action=AuditAction.INFOBASE_OPERATION_RETRY,
         subscriber=operation.subscriber,
         actor=actor,
         target=operation,

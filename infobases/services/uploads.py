@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from ..models import Infobase, PlacementRequest, PlacementStatus
 from .infobases import infobase_create
@@ -52,7 +53,7 @@ def placement_request_record(
         request.ticket_id = ticket.pk
         request.save(update_fields=["ticket_id"])
     audit_record(
-        action="infobase.placement_request",
+        action=AuditAction.INFOBASE_PLACEMENT_REQUEST,
         subscriber=subscriber,
         actor=uploaded_by,
         target=request,
