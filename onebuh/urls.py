@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
+from onebuh.metrics import metrics_view
 from onebuh.views import healthz
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("apps/", include("infobases.urls")),
     path("solutions/", include(("infobases.public_urls", "infobases_public"))),
     path("billing/", include("billing.urls")),
+    path("prices/", include(("billing.public_urls", "billing_public"))),
     path("support/", include("support.urls")),
     path("compensation/", include("operations.urls")),
     path("status/", include(("operations.public_urls", "operations_public"))),
@@ -29,4 +31,5 @@ urlpatterns = [
     path("webhooks/payments/", include(("billing.webhook_urls", "billing_webhooks"))),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

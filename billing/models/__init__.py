@@ -17,9 +17,29 @@ from .lifecycle import (
     PurgeRecord,
     SuspendedSubscriber,
 )
+from .statements import (
+    BankStatement,
+    LineProblem,
+    LineStatus,
+    OrderStatus,
+    PaymentOrder,
+    PromisedPayment,
+    StatementFormat,
+    StatementLine,
+    StatementStatus,
+)
 from .tariffs import Subscription, Tariff
 
 __all__ = [
+    "BankStatement",
+    "LineProblem",
+    "LineStatus",
+    "OrderStatus",
+    "PaymentOrder",
+    "PromisedPayment",
+    "StatementFormat",
+    "StatementLine",
+    "StatementStatus",
     "BillingAccount",
     "BillingCounter",
     "BillingNotice",

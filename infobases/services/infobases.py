@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership, Subscriber
 
 from ..models import (
@@ -103,7 +104,7 @@ def infobase_create(
         params={"ref": infobase.ref, "template": template, **params},
     )
     audit_record(
-        action="infobase.create",
+        action=AuditAction.INFOBASE_CREATE,
         subscriber=subscriber,
         actor=actor,
         target=infobase,
@@ -150,7 +151,7 @@ def infobase_rename(*, infobase: Infobase, name: str, actor) -> Infobase:
     old, infobase.name = infobase.name, _clean_name(name)
     infobase.save(update_fields=["name"])
     audit_record(
-        action="infobase.rename",
+        action=AuditAction.INFOBASE_RENAME,
         subscriber=infobase.subscriber,
         actor=actor,
         target=infobase,
@@ -184,7 +185,10 @@ def infobase_delete(*, infobase: Infobase, actor) -> Infobase:
         params={"ref": infobase.ref},
     )
     audit_record(
-        action="infobase.delete", subscriber=infobase.subscriber, actor=actor, target=infobase
+        action=AuditAction.INFOBASE_DELETE,
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
     )
     infobase.status = InfobaseStatus.DELETING
     return infobase
@@ -235,7 +239,7 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
         params=user_set_params(access=access, sealed=sealed),
     )
     audit_record(
-        action="infobase.access_grant" if is_new else "infobase.access_change",
+        action=AuditAction.INFOBASE_ACCESS_GRANT if is_new else AuditAction.INFOBASE_ACCESS_CHANGE,
         subscriber=subscriber,
         actor=actor,
         target=access,
@@ -261,7 +265,7 @@ def access_revoke(*, access: InfobaseAccess, actor) -> None:
         params={"ref": infobase.ref, "login": access.login},
     )
     audit_record(
-        action="infobase.access_revoke",
+        action=AuditAction.INFOBASE_ACCESS_REVOKE,
         subscriber=infobase.subscriber,
         actor=actor,
         target=infobase,
@@ -280,7 +284,7 @@ def session_end(*, infobase: Infobase, session_id: str, actor) -> None:
         params={"ref": infobase.ref, "session_id": session_id},
     )
     audit_record(
-        action="infobase.session_end",
+        action=AuditAction.INFOBASE_SESSION_END,
         subscriber=infobase.subscriber,
         actor=actor,
         target=infobase,
@@ -313,7 +317,10 @@ def lock_set(*, infobase: Infobase, starts, ends, message: str, actor) -> Infoba
         },
     )
     audit_record(
-        action="infobase.lock_set", subscriber=infobase.subscriber, actor=actor, target=infobase
+        action=AuditAction.INFOBASE_LOCK_SET,
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
     )
     return infobase
 
@@ -332,6 +339,9 @@ def lock_clear(*, infobase: Infobase, actor) -> Infobase:
         params={"ref": infobase.ref},
     )
     audit_record(
-        action="infobase.lock_clear", subscriber=infobase.subscriber, actor=actor, target=infobase
+        action=AuditAction.INFOBASE_LOCK_CLEAR,
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
     )
     return infobase
