@@ -135,7 +135,7 @@ def _creator_access(*, subscriber: Subscriber, infobase: Infobase, actor):
     access.save()
     licence_record_registration(access=access)
     audit_record(
-        action="infobase.access_grant",
+        action=AuditAction.INFOBASE_ACCESS_GRANT,
         subscriber=subscriber,
         actor=actor,
         target=access,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from onebuh.emails import send_templated_email
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from .. import passwords
 from ..models import InfobaseAccess, OperationKind
@@ -87,7 +88,7 @@ def access_password_reset(*, access: InfobaseAccess, actor) -> InfobaseAccess:
         params=user_set_params(access=access, sealed=sealed),
     )
     audit_record(
-        action="infobase.password_reset",
+        action=AuditAction.INFOBASE_PASSWORD_RESET,
         subscriber=access.infobase.subscriber,
         actor=actor,
         target=access,
@@ -119,7 +120,7 @@ def access_password_set(*, access: InfobaseAccess, password: str, actor) -> Info
         params=user_set_params(access=access, sealed=passwords.seal(password)),
     )
     audit_record(
-        action="infobase.password_set",
+        action=AuditAction.INFOBASE_PASSWORD_SET,
         subscriber=access.infobase.subscriber,
         actor=actor,
         target=access,
@@ -145,7 +146,7 @@ def access_password_reveal(*, access: InfobaseAccess, actor) -> str:
     access.password_set_at = timezone.now()
     access.save(update_fields=["password_sealed", "password_reveal_until", "password_set_at"])
     audit_record(
-        action="infobase.password_reveal",
+        action=AuditAction.INFOBASE_PASSWORD_REVEAL,
         subscriber=access.infobase.subscriber,
         actor=actor,
         target=access,
