@@ -8,12 +8,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, F, Min, Q, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
 from subscribers.models import SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
@@ -88,10 +89,11 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         pdf = self.admin_site.admin_view(self.pdf_view)
         return [path("<int:pk>/pdf/", pdf, name="billing_invoice_pdf"), *super().get_urls()]
 
+    @admin_view_permissions("view")
     def pdf_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        invoice = Invoice.objects.select_related("subscriber", "tariff").get(pk=pk)
+        invoice = get_object_or_404(Invoice.objects.select_related("subscriber", "tariff"), pk=pk)
         return pdf_response(invoice_pdf(invoice=invoice), f"invoice-{invoice.display_number}.pdf")
 
     @admin.display(description=_("number"), ordering="number")

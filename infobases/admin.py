@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
 
 from . import reporting, services
 from .forms import NumbersImportForm, ReportForm
@@ -57,7 +57,12 @@ class ReleaseAdmin(admin.ModelAdmin):
     readonly_fields = ("published_at",)
     actions = ["publish"]
 
-    @admin.action(description=_("Publish: inform subscribers and schedule the night updates"))
+    # Publishing schedules updates of subscribers' infobases and mails them: an operator's
+    # change, not a viewer's (a consultant with view rights must not run it).
+    @admin.action(
+        description=_("Publish: inform subscribers and schedule the night updates"),
+        permissions=["change"],
+    )
     def publish(self, request, queryset):
         scheduled = sum(
             services.release_publish(release=release, actor=request.user) for release in queryset
@@ -228,6 +233,7 @@ class LicenceEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(self.report_view)
         return [path("report/", view, name="infobases_licence_report"), *super().get_urls()]
 
+    @admin_view_permissions("view")
     def report_view(self, request):
         if not self.has_view_permission(request):
             return redirect("admin:index")
@@ -265,6 +271,7 @@ class RegistrationNumberAdmin(AuditedAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="infobases_numbers_import"), *super().get_urls()]
 
+    @admin_view_permissions("add")
     def import_view(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:index")

@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
+from onebuh.admin_mixins import (
+    AuditedAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    admin_view_permissions,
+)
 
 from .models import (
     AuditEntry,
@@ -38,6 +43,27 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    # The operator's powers: a non-superuser "Администратор" who could set these would make
+    # himself superuser or put anyone into any staff group (issue 18).
+    privileged_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in self.privileged_fields if name not in fields]
+        return fields
+
+    @admin_view_permissions("change")
+    def user_change_password(self, request, id, form_url=""):
+        return super().user_change_password(request, id, form_url)
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes another staff member's account — its email and password
+        are how the account is taken over (Django's password page asks this too)."""
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return obj.pk == request.user.pk or not (obj.is_staff or obj.is_superuser)
 
     def audit_subscriber(self, obj):
         # A person's data belongs to the subscriber they work for (the first, if several).

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.services import api_tokens_revoke_for
+from infobases.hooks import infobases_access_end_for_members, infobases_access_lower_for_members
 from onebuh.emails import send_templated_email
 
 from .audit import audit_record
@@ -25,6 +27,7 @@ from .models import (
 )
 
 INVITATION_LIFETIME = timedelta(days=7)
+MANAGER_ROLES = (MemberRole.OWNER, MemberRole.ADMIN)
 SUBSCRIBER_DATA_FIELDS = (
     "legal_form",
     "name",
@@ -231,31 +234,60 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Change a member's role; what the old role granted beyond the new one ends with it:
+    a manager lowered to accountant or user keeps only plain-user rights in 1C (issue 18)."""
     if membership.role == MemberRole.OWNER or role == MemberRole.OWNER:
         raise ValidationError(_("The owner's role cannot be changed here."))
+    # The subscriber row is what access_set locks: a grant racing this change waits for it.
+    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
     old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    lowered = 0
+    if not membership.can_manage and old_role in MANAGER_ROLES:
+        lowered = infobases_access_lower_for_members(
+            membership_ids=[membership.pk], to_role="user", actor=actor
+        )
     audit_record(
         action="member.role_change",
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
-        data={"from": old_role, "to": role},
+        data={"from": old_role, "to": role, "infobase_users_lowered": lowered},
     )
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
+    """Removal ends everything the membership granted (issue 18): each 1C user of the member
+    in the subscriber's infobases is removed through the driver, the licence terminations are
+    recorded (2.2), the member's API tokens are revoked; then the membership goes."""
     if membership.role == MemberRole.OWNER:
         raise ValidationError(_("The owner cannot be removed."))
+    # Lock the subscriber as access_set does: a grant racing the removal either commits first
+    # (and its 1C user is removed here) or waits and then finds the member gone.
+    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
+    membership = (
+        Membership.objects.select_related("user", "subscriber").filter(pk=membership.pk).first()
+    )
+    if membership is None:
+        return  # Removed already by someone else.
+    users = infobases_access_end_for_members(membership_ids=[membership.pk], actor=actor)
+    tokens = api_tokens_revoke_for(
+        membership_ids=[membership.pk], reason="member.remove", actor=actor
+    )
     audit_record(
         action="member.remove",
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
-        data={"email": membership.user.email, "role": membership.role},
+        data={
+            "email": membership.user.email,
+            "role": membership.role,
+            "infobase_users": users,
+            "api_tokens": tokens,
+        },
     )
     membership.delete()
 

@@ -82,3 +82,5 @@ class PhoneCallForm(forms.Form):
         self.fields["subscriber"].widget = AutocompleteSelect(
             Ticket._meta.get_field("subscriber"), admin.site
         )
+        # A widget set after the field is built has no choices of its own (the page was a 500).
+        self.fields["subscriber"].widget.choices = self.fields["subscriber"].choices
