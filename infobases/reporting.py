@@ -4,13 +4,12 @@ Each legal form has its own columns: the data 2.2 requires of it. The XLSX has a
 legal form; the CSV is one legal form at a time.
 """
 
-import csv
 import datetime
-import io
 
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from onebuh.exports import Sheet, column_widths, csv_bytes, xlsx_bytes
 from subscribers.models import LegalForm
 
 from .models import LicenceEvent
@@ -19,7 +18,7 @@ from .models import LicenceEvent
 EVENT_COLUMNS = [
     (
         pgettext_lazy("licence report", "Date"),
-        lambda e: timezone.localtime(e.at).strftime("%d.%m.%Y"),
+        lambda e: timezone.localdate(e.at),
     ),
     (pgettext_lazy("licence report", "Event"), lambda e: str(e.get_kind_display())),
     (pgettext_lazy("licence report", "Product"), lambda e: e.solution.name),
@@ -71,7 +70,7 @@ def report_header(legal_form: str) -> list[str]:
     return [str(title) for title, _get in EVENT_COLUMNS + SUBSCRIBER_COLUMNS[legal_form]]
 
 
-def report_rows(*, date_from, date_to, legal_form: str) -> list[list[str]]:
+def report_rows(*, date_from, date_to, legal_form: str) -> list[list]:
     start, end = _bounds(date_from, date_to)
     events = (
         LicenceEvent.objects.filter(at__gte=start, at__lt=end, subscriber__legal_form=legal_form)
@@ -86,29 +85,21 @@ def report_rows(*, date_from, date_to, legal_form: str) -> list[list[str]]:
 
 
 def report_csv(*, date_from, date_to, legal_form: str) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(report_header(legal_form))
-    writer.writerows(report_rows(date_from=date_from, date_to=date_to, legal_form=legal_form))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8.
+    rows = report_rows(date_from=date_from, date_to=date_to, legal_form=legal_form)
+    return csv_bytes(rows, header=report_header(legal_form))
 
 
 def report_xlsx(*, date_from, date_to) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
+    sheets = []
     for form in LegalForm:
-        sheet = book.create_sheet(title=str(form.label)[:31])
-        sheet.append(report_header(form))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in report_rows(date_from=date_from, date_to=date_to, legal_form=form):
-            sheet.append(row)
-        for column in sheet.columns:
-            width = max(len(str(cell.value or "")) for cell in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        header = report_header(form)
+        rows = report_rows(date_from=date_from, date_to=date_to, legal_form=form)
+        sheets.append(
+            Sheet(
+                title=str(form.label),
+                header=header,
+                rows=rows,
+                column_widths=column_widths(header, rows),
+            )
+        )
+    return xlsx_bytes(sheets)

