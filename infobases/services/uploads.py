@@ -17,7 +17,7 @@ from subscribers.models import Subscriber
 
 from .. import storage
 from ..models import Infobase, PlacementRequest, PlacementStatus, Solution
-from ..provisioning.dtfile import looks_like_dt
+from ..provisioning.dtfile import DumpRefused, looks_like_dt
 from .common import require_active
 from .infobases import infobase_create
 
@@ -55,7 +55,11 @@ def _store_upload(*, subscriber_id: int, uploaded, sha256: str) -> tuple[str, in
                     raise ValidationError(_("The file is bigger than allowed."))
                 digest.update(piece)
                 handle.write(piece)
-        if not looks_like_dt(tmp_name):
+        try:
+            is_dump = looks_like_dt(tmp_name)
+        except DumpRefused as error:
+            raise ValidationError(str(error)) from error
+        if not is_dump:
             raise ValidationError(
                 _("This is not an infobase dump (.dt): the file's content is of another kind.")
             )

@@ -242,6 +242,14 @@ ONEBUH_INFOBASES_DIR = Path(os.environ.get("ONEBUH_INFOBASES_DIR", DATA_DIR / "i
 ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = int(
     os.environ.get("ONEBUH_INFOBASES_UPLOAD_MAX_BYTES", str(20 * 1024**3))
 )
+# Caps of a .dt archive's expansion (issue 18): the marker, each entry, the total (also at most
+# ONEBUH_DT_MAX_RATIO times the archive's size, but never below the floor) and the entry count.
+ONEBUH_DT_MARKER_MAX_BYTES = int(os.environ.get("ONEBUH_DT_MARKER_MAX_BYTES", str(64 * 1024)))
+ONEBUH_DT_ENTRY_MAX_BYTES = int(os.environ.get("ONEBUH_DT_ENTRY_MAX_BYTES", str(8 * 1024**3)))
+ONEBUH_DT_TOTAL_MAX_BYTES = int(os.environ.get("ONEBUH_DT_TOTAL_MAX_BYTES", str(100 * 1024**3)))
+ONEBUH_DT_MAX_RATIO = int(os.environ.get("ONEBUH_DT_MAX_RATIO", "100"))
+ONEBUH_DT_RATIO_FLOOR_BYTES = int(os.environ.get("ONEBUH_DT_RATIO_FLOOR_BYTES", str(256 * 1024**2)))
+ONEBUH_DT_MAX_ENTRIES = int(os.environ.get("ONEBUH_DT_MAX_ENTRIES", "10000"))
 ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS = int(
     os.environ.get("ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS", "3600")
 )
