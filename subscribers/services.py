@@ -253,7 +253,11 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
-        data={"from": old_role, "to": role, "infobase_users_lowered": lowered},
+        data={
+            "from": old_role,
+            "to": role,
+            **({"infobase_users_lowered": lowered} if lowered else {}),
+        },
     )
     return membership
 
