@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from api.services import api_tokens_revoke_for
 from infobases.hooks import infobases_access_end_for_members, infobases_access_lower_for_members
 from onebuh.emails import send_templated_email
+from onebuh.limits import limit_hit
 
 from .audit import audit_record
 from .models import (
@@ -168,6 +169,8 @@ def invitation_create(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).exists():
         raise ValidationError(_("An invitation to this email is already waiting."))
+    # Issue 18: 60 invitations (60 emails to any address) in 2 s. Counted per subscriber.
+    limit_hit("invitation", subscriber.pk)
     invitation = Invitation.objects.create(
         subscriber=subscriber,
         email=email,

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "subscribers.middleware.MembershipMiddleware",
     "subscribers.middleware.TermsMiddleware",
     "subscribers.middleware.StaffMfaMiddleware",
+    "onebuh.limits.LimitMiddleware",
 ]
 
 ROOT_URLCONF = "onebuh.urls"
@@ -154,8 +155,19 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "ONEbuh: "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+}
+# What one subscriber, member, token or address may do in a window (issue 18; onebuh/limits.py):
+# "count/period", period s, m, h or d (e.g. "5/10m"). Redis-backed, failing open; over the limit
+# the answer is 429 with Retry-After. Sign-ups are counted here, not by allauth, to fail open too.
+ONEBUH_LIMITS = {
+    "invitation": os.environ.get("ONEBUH_LIMIT_INVITATIONS", "20/h"),  # per subscriber
+    "status_subscribe_ip": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_IP", "5/h"),
+    "status_subscribe_email": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_EMAIL", "3/d"),
+    "ticket_member": os.environ.get("ONEBUH_LIMIT_TICKETS_MEMBER", "5/m"),  # panel and API
+    "ticket_1c_token": os.environ.get("ONEBUH_LIMIT_TICKETS_1C_TOKEN", "5/m"),  # 1C form
+    "token_failure_ip": os.environ.get("ONEBUH_LIMIT_TOKEN_FAILURES_IP", "10/m"),
+    "signup_ip": os.environ.get("ONEBUH_LIMIT_SIGNUPS_IP", "10/h"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ONEbuh"
