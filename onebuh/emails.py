@@ -17,10 +17,15 @@ def send_templated_email(
     attachments: Sequence[tuple[str, bytes, str]] = (),
     from_email: str | None = None,
     reply_to: Sequence[str] | None = None,
+    auto_submitted: str | None = "auto-generated",
 ) -> EmailMultiAlternatives:
     """Render emails/<template>-subject.txt, -body.txt and -body.html and send them.
 
-    Returns the sent message so callers can store its Message-ID.
+    Every message asks autoresponders not to answer (`X-Auto-Response-Suppress: All`, read by
+    Exchange/Outlook) and is marked RFC 3834 `Auto-Submitted` (`auto-generated` by default,
+    `auto-replied` for answers to inbound mail, None for text a person wrote), so out-of-office
+    robots and our own inbox do not loop. Returns the sent message so callers can store its
+    Message-ID.
     """
     context = {
         "site_url": settings.SITE_URL,
@@ -36,7 +41,11 @@ def send_templated_email(
         body=text,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         to=list(to),
-        headers=headers or {},
+        headers={
+            "X-Auto-Response-Suppress": "All",
+            **({"Auto-Submitted": auto_submitted} if auto_submitted else {}),
+            **(headers or {}),
+        },
         reply_to=list(reply_to) if reply_to else None,
     )
     message.attach_alternative(html, "text/html")

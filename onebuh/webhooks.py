@@ -53,7 +53,10 @@ def verify_signature(request, secret: str, *, max_body: int = DEFAULT_MAX_BODY) 
     """
     if not secret:
         raise WebhookRefused(_("The webhook is not configured."), status=503)
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # a hostile header is a malformed request, not a 500
+        declared = 0
     if declared > max_body:
         raise WebhookRefused(_("The message is empty or too large."), status=413)
     body = request.read(max_body + 1)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from .models import LegalForm, MemberRole, Membership, PartnerFirm, Subscriber, User
 from .roles import StaffRole, sync_staff_groups, user_set_staff_role
-from .services import subscriber_register
+from .services import subscriber_register, terms_publish_shipped
 from .validators import with_control_digit
 
 DEMO_PASSWORD = "onebuh-demo-2026"
@@ -84,6 +84,8 @@ def _give_totp(user: User) -> None:
 @transaction.atomic
 def seed(*, log) -> None:
     sync_staff_groups()
+    terms = terms_publish_shipped()
+    log(f"  terms   {terms}")
     partner, _created = PartnerFirm.objects.get_or_create(
         name="ТОО «Партнёр 1С Алматы»", defaults={"email": "help@partner1c.kz"}
     )

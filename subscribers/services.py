@@ -309,6 +309,37 @@ def terms_publish(*, version_date, title: str, text: str, actor: User | None) ->
     return terms
 
 
+@transaction.atomic
+def terms_publish_shipped() -> TermsVersion:
+    """Publish the terms shipped with the portal unless that version is there (idempotent)."""
+    from .selectors import terms_forget_current
+    from .terms import shipped_version
+
+    version_date, title, text, published_at = shipped_version()
+    terms, created = TermsVersion.objects.get_or_create(
+        version_date=version_date,
+        defaults={"title": title, "text": text, "published_at": published_at},
+    )
+    if created:
+        audit_record(action="terms.publish", actor=None, target=terms)
+        transaction.on_commit(terms_forget_current)
+    return terms
+
+
+@transaction.atomic
+def terms_accept_at_signup(*, user: User, terms: TermsVersion) -> TermsAcceptance:
+    """The box ticked at sign-up: an explicit acceptance of the version shown on the form."""
+    now = timezone.now()
+    acceptance, _created = TermsAcceptance.objects.get_or_create(
+        user=user, terms=terms, defaults={"first_acted_at": now, "path": "signup"}
+    )
+    if acceptance.accepted_at_signup is None:
+        acceptance.accepted_at_signup = now
+        acceptance.save(update_fields=["accepted_at_signup"])
+    audit_record(action="terms.accept", actor=user, target=terms, data={"how": "signup"})
+    return acceptance
+
+
 def terms_record_use(*, user: User, terms: TermsVersion, path: str = "") -> TermsAcceptance:
     """The terms say use after publication is acceptance: record the first use, once."""
     acceptance, _created = TermsAcceptance.objects.get_or_create(

@@ -15,5 +15,6 @@ urlpatterns = [
     path("kb/<int:pk>/", views.article_detail, name="article"),
     path("kb/suggest/", views.article_suggest, name="article_suggest"),
     path("1c-form/", views.tokens, name="tokens"),
+    path("1c-connect/", views.connect_binding, name="connect"),
     path("1c-form/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onebuh import files
 from onebuh.limits import limit_hit
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
@@ -15,9 +16,10 @@ from subscribers.access import manager_required, member_required
 from .access import attachment_for_member, onec_token_for_manager, ticket_for_member
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
-from .models import Article, Channel, MessageAuthor, OneCFormToken
+from .models import Article, Channel, ConnectClient, MessageAuthor, OneCFormToken
 from .selectors import articles_search, quota_usage, tickets_for_member
 from .services import (
+    connect_code_issue,
     onec_token_issue,
     onec_token_revoke,
     ticket_close,
@@ -186,7 +188,9 @@ def ticket_rate_view(request, pk):
 @member_required
 def attachment_download(request, pk):
     attachment = attachment_for_member(membership=request.membership, pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return files.download_response(
+        alias="default", name=attachment.file.name, filename=attachment.name
+    )
 
 
 @member_required
@@ -245,3 +249,18 @@ def token_revoke(request, pk):
             request, _("The token is revoked: the 1C form can no longer send with it.")
         )
     return redirect("support:tokens")
+
+
+@member_required
+def connect_binding(request):
+    """1C-Connect (issue 11): the member gets a one-time code to send in the 1C-Connect chat, so
+    that chat acts in the member's name; the clients bound to the member are listed."""
+    membership = request.membership
+    code = None
+    if request.method == "POST":
+        code = connect_code_issue(member=request.user, subscriber=membership.subscriber)
+        messages.success(request, _("Send this code in the 1C-Connect chat within 30 minutes."))
+    clients = ConnectClient.objects.filter(
+        member=request.user, subscriber_id=membership.subscriber_id
+    )
+    return render(request, "support/connect.html", {"code": code, "clients": clients})

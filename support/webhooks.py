@@ -1,7 +1,9 @@
 """Signed machine callers: the 1C-Connect line and the mail provider (namespace support_webhooks).
 
 Signed as every webhook is (onebuh/webhooks.py: X-Onebuh-Timestamp, X-Signature). A bad
-signature or a stale time → 403 and nothing stored; bad input → 400 with a Russian message.
+signature or a stale time → 403 and nothing stored; a malformed request → 400 with a Russian
+message. The mail webhook answers 2xx once the message is stored, imported or quarantined
+(whatever its content): the provider must not retry it forever.
 """
 
 import json
@@ -39,7 +41,7 @@ def connect_webhook(request):
         return _refused(refused)
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _error(_("The message must be a JSON object."), 400)
     try:
         record, created = connect_message_receive(payload=payload)

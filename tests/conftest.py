@@ -8,6 +8,9 @@ from subscribers.models import MemberRole
 from subscribers.roles import StaffRole, sync_staff_groups, user_set_staff_role
 from tests.factories import MembershipFactory, PartnerFirmFactory, SubscriberFactory, UserFactory
 
+# The local S3-protocol server (moto) and the s3_storage fixture.
+pytest_plugins = ["tests.s3"]
+
 
 @pytest.fixture(autouse=True)
 def _clean_cache():

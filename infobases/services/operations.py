@@ -4,6 +4,7 @@ Driver calls happen outside database transactions (they take minutes); each resu
 in a short transaction. An operation runs once: the claim is a conditional UPDATE queued → running.
 """
 
+import contextlib
 import datetime
 import logging
 import secrets
@@ -66,7 +67,9 @@ def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | N
         stamp=timezone.localtime().strftime("%Y%m%d-%H%M%S"),
     )
     try:
-        size = driver.dump(ref=op.params["ref"], path=storage.root() / relative)
+        # The 1C tools write a local file; with object storage it is uploaded after the dump.
+        with storage.local_target(relative) as path:
+            size = driver.dump(ref=op.params["ref"], path=path)
     except Exception:
         Backup.objects.filter(pk=backup.pk).update(status=BackupStatus.FAILED)
         raise
@@ -88,12 +91,14 @@ def _mark_ready(op: Operation, **extra) -> None:
 
 def _create(op: Operation, driver: Driver) -> None:
     params = op.params
-    restore_from = params.get("restore_from") or params.get("template_dt") or None
-    if restore_from and params.get("restore_from"):
-        restore_from = storage.absolute(restore_from)
-    elif restore_from:
-        restore_from = Path(restore_from)
-    driver.create(ref=params["ref"], template=params["template"], restore_from=restore_from)
+    with contextlib.ExitStack() as stack:
+        if params.get("restore_from"):
+            restore_from = stack.enter_context(storage.local_copy(params["restore_from"]))
+        elif params.get("template_dt"):
+            restore_from = Path(params["template_dt"])
+        else:
+            restore_from = None
+        driver.create(ref=params["ref"], template=params["template"], restore_from=restore_from)
     blocked = Infobase.objects.filter(pk=op.infobase_id, blocked_at__isnull=False).exists()
     if blocked:  # Suspended while it was being created.
         driver.block(ref=params["ref"], message=_("Access to the service is suspended."))
@@ -156,7 +161,8 @@ def _backup(op: Operation, driver: Driver) -> None:
 def _restore(op: Operation, driver: Driver) -> None:
     source = Backup.objects.get(pk=op.params["backup_id"])
     _make_backup(op, driver, kind=BackupKind.BEFORE_RESTORE)
-    driver.restore(ref=op.params["ref"], path=storage.absolute(source.file))
+    with storage.local_copy(source.file) as path:
+        driver.restore(ref=op.params["ref"], path=path)
     _mark_ready(op)
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from onebuh import files
 from subscribers.audit import audit_record
 from subscribers.models import Subscriber
 
@@ -43,9 +44,7 @@ def _store_upload(*, subscriber_id: int, uploaded, sha256: str) -> tuple[str, in
             % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)}
         )
     relative = storage.upload_relative_path(subscriber_id=subscriber_id, name=uuid.uuid4().hex)
-    target = storage.root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    fd, tmp_name = tempfile.mkstemp(dir=files.scratch_dir(), suffix=".part")
     digest, size = hashlib.sha256(), 0
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -67,7 +66,8 @@ def _store_upload(*, subscriber_id: int, uploaded, sha256: str) -> tuple[str, in
             raise ValidationError(
                 _("The checksum does not match: the file was damaged on the way. Upload it again.")
             )
-        os.replace(tmp_name, target)
+        with open(tmp_name, "rb") as handle:
+            relative = files.save(alias=storage.ALIAS, name=relative, content=handle)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)

@@ -146,6 +146,8 @@ LOGIN_REDIRECT_URL = "subscribers:dashboard"
 ACCOUNT_ADAPTER = "subscribers.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up shows the current service terms and records their explicit acceptance (issue 14).
+ACCOUNT_FORMS = {"signup": "subscribers.signup.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -182,10 +184,48 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+# One storage layer for every stored file (onebuh/files.py): "default" holds attachments and
+# reports, "infobases" backups and uploaded .dt files. The file system on the embedded default;
+# S3-compatible object storage (django-storages, boto3) when ONEBUH_S3_BUCKET is set, so every
+# web node and worker sees the same files and big bodies go browser <-> storage directly.
+ONEBUH_S3_BUCKET = os.environ.get("ONEBUH_S3_BUCKET", "")
+ONEBUH_S3_OPTIONS = {
+    "bucket_name": ONEBUH_S3_BUCKET,
+    "endpoint_url": os.environ.get("ONEBUH_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("ONEBUH_S3_REGION") or None,
+    "access_key": os.environ.get("ONEBUH_S3_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("ONEBUH_S3_SECRET_ACCESS_KEY") or None,
+    "addressing_style": os.environ.get("ONEBUH_S3_ADDRESSING_STYLE", "path"),
+    "signature_version": "s3v4",
+    "default_acl": None,
+    "file_overwrite": False,
+    "querystring_auth": True,
+    # Presigned download links live this long (seconds): minted after the permission check.
+    "querystring_expire": int(os.environ.get("ONEBUH_S3_URL_SECONDS", "300")),
 }
+if ONEBUH_S3_BUCKET:
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**ONEBUH_S3_OPTIONS, "location": "media"},
+        },
+        "infobases": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**ONEBUH_S3_OPTIONS, "location": "infobases"},
+        },
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "infobases": {"BACKEND": "infobases.storage.InfobasesFileSystemStorage"},
+    }
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+# On the file system, a download can be handed to the front web server after the permission
+# check (nginx `internal` location mapping this prefix to ONEBUH_DATA_DIR): X-Accel-Redirect.
+# Unset, the portal streams the file itself (the embedded default).
+ONEBUH_X_ACCEL_REDIRECT_PREFIX = os.environ.get("ONEBUH_X_ACCEL_REDIRECT_PREFIX", "")
+# Resumable .dt uploads come in parts of this size (S3 needs at least 5 MiB but the last one).
+ONEBUH_UPLOAD_PART_BYTES = int(os.environ.get("ONEBUH_UPLOAD_PART_BYTES", str(16 * 2**20)))
 # Uploads and generated files are private: they are served only through permission-checked views.
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = None
@@ -245,6 +285,15 @@ ONEBUH_SUPPORT_IMAP_PORT = int(os.environ.get("ONEBUH_SUPPORT_IMAP_PORT", "993")
 ONEBUH_SUPPORT_IMAP_USER = os.environ.get("ONEBUH_SUPPORT_IMAP_USER", "")
 ONEBUH_SUPPORT_IMAP_PASSWORD = os.environ.get("ONEBUH_SUPPORT_IMAP_PASSWORD", "")
 ONEBUH_SUPPORT_IMAP_FOLDER = os.environ.get("ONEBUH_SUPPORT_IMAP_FOLDER", "INBOX")
+# IMAP over TLS is verified against the system CAs, or only against this CA file when set. Turning
+# verification off is an explicit choice that logs a warning at every poll.
+ONEBUH_SUPPORT_IMAP_CA_FILE = os.environ.get("ONEBUH_SUPPORT_IMAP_CA_FILE", "")
+ONEBUH_SUPPORT_IMAP_VERIFY_TLS = env_bool("ONEBUH_SUPPORT_IMAP_VERIFY_TLS", True)
+# Sender authenticity of inbound mail: the authserv-id of the operator's own receiving server, whose
+# Authentication-Results header is trusted (any other such header is the sender's word). Without
+# one, a message's DKIM signature is verified (DNS lookups bounded by the timeout).
+ONEBUH_SUPPORT_MAIL_AUTHSERV_ID = os.environ.get("ONEBUH_SUPPORT_MAIL_AUTHSERV_ID", "")
+ONEBUH_SUPPORT_MAIL_DKIM_TIMEOUT = int(os.environ.get("ONEBUH_SUPPORT_MAIL_DKIM_TIMEOUT", "5"))
 
 # 1C applications (infobases app). The driver runs the operator's 1C cluster: "local" keeps each
 # infobase as a folder under ONEBUH_INFOBASES_DIR (make run, tests); "cluster" calls rac, ibcmd

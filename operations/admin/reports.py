@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from billing.compensation import month_start
+from onebuh import files
 from onebuh.admin_mixins import admin_view_permissions
 
 from ..models import CompensationReport, ReportStatus
@@ -122,9 +123,9 @@ class CompensationReportAdmin(admin.ModelAdmin):
         report = get_object_or_404(CompensationReport, pk=pk, status=ReportStatus.READY)
         if not report.file:
             raise Http404
-        return FileResponse(
-            report.file.open("rb"),
-            as_attachment=True,
+        return files.download_response(
+            alias="default",
+            name=report.file.name,
             filename=f"compensation-{report.month:%Y-%m}.{report.format}",
             content_type=CONTENT_TYPES[report.format],
         )

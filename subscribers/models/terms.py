@@ -40,6 +40,9 @@ class TermsAcceptance(models.Model):
     first_acted_at = models.DateTimeField(_("first acted at"))
     path = models.CharField(_("first action"), max_length=255, blank=True)
     banner_dismissed_at = models.DateTimeField(_("banner dismissed at"), null=True, blank=True)
+    # Sign-up asks for the current version explicitly (a ticked box); later versions are
+    # accepted by use after publication (first_acted_at).
+    accepted_at_signup = models.DateTimeField(_("accepted at sign-up"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("terms acceptance")

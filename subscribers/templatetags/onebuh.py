@@ -10,3 +10,14 @@ def phone(value: str) -> str:
     """'+77011234567' → '+7 701 123 45 67'."""
     match = re.fullmatch(r"\+7(\d{3})(\d{3})(\d{2})(\d{2})", value or "")
     return "+7 {} {} {} {}".format(*match.groups()) if match else value
+
+
+@register.filter
+def markdown(value: str) -> str:
+    """Operator-written Markdown (terms, help articles) as HTML. Raw HTML in the source is
+    escaped (markdown-it's `html` option off), so the output is safe to mark as such."""
+    from django.utils.safestring import mark_safe
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return mark_safe(renderer.render(value or ""))  # noqa: S308 — html off: the source is escaped

@@ -4,13 +4,14 @@ calls behind every change (the admin never writes a ticket by itself)."""
 import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onebuh.admin_mixins import AuditedAdminMixin
 
@@ -23,7 +24,13 @@ from ..models import (
     kind_of_category,
 )
 from ..selectors import tickets_for_staff
-from ..services import quota_check, ticket_assign, ticket_change_category
+from ..services import (
+    quota_check,
+    ticket_assign,
+    ticket_change_category,
+    ticket_sender_confirm,
+    ticket_sender_reject,
+)
 from .views import TicketAdminViews
 
 
@@ -76,6 +83,7 @@ class MessageInline(admin.StackedInline):
         "is_internal",
         "is_automatic",
         "body",
+        "original",
         "files",
     )
     readonly_fields = fields
@@ -87,6 +95,17 @@ class MessageInline(admin.StackedInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("full original"))
+    def original(self, obj):
+        # The reply's quoted history, one click away (the body keeps only the new part).
+        if not obj.original_text:
+            return "—"
+        return format_html(
+            '<details><summary>{}</summary><pre style="white-space: pre-wrap">{}</pre></details>',
+            _("Show the whole message"),
+            obj.original_text,
+        )
 
     @admin.display(description=_("attachments"))
     def files(self, obj):
@@ -145,6 +164,7 @@ class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
         "category",
         "status",
         "channel",
+        "sender_check",
         "partner_firm",
         "assignee",
         "reaction_due_at",
@@ -153,6 +173,7 @@ class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
     list_display_links = ("pk", "subject")
     list_filter = (
         SlaFilter,
+        "sender_check",
         "status",
         "kind",
         "category",
@@ -177,7 +198,8 @@ class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
         "subject",
         ("channel", "infobase"),
         ("opened_by", "sender_name", "sender_email", "sender_phone"),
-        ("onec_user", "onec_release", "connect_dialog_id"),
+        "sender_check",
+        ("onec_user", "onec_release", "connect_dialog_id", "connect_client"),
         ("opened_at", "reaction_due_at", "time_left"),
         ("reacted_at", "warned_at", "breached_at"),
         ("decision_reason", "decision_explanation"),
@@ -187,6 +209,30 @@ class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
     editable_fields = ("category", "work_type", "partner_firm", "assignee")
     autocomplete_fields = ("assignee",)
     inlines = [MessageInline]
+    actions = ["confirm_sender", "reject_sender"]
+
+    @admin.action(description=_("Confirm the sender of the chosen tickets"), permissions=["change"])
+    def confirm_sender(self, request, queryset):
+        count = sum(ticket_sender_confirm(ticket=t, actor=request.user) for t in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d sender confirmed.", "%(count)d senders confirmed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Reject the sender (forged) and close the chosen tickets"),
+        permissions=["change"],
+    )
+    def reject_sender(self, request, queryset):
+        count = sum(ticket_sender_reject(ticket=t, actor=request.user) for t in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d sender rejected.", "%(count)d senders rejected.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         flat = [f for row in self.fields for f in (row if isinstance(row, tuple) else (row,))]

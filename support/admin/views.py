@@ -6,7 +6,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onebuh import files
 from onebuh.admin_mixins import admin_view_permissions
 from subscribers.audit import audit_record, client_ip
 
@@ -85,8 +85,8 @@ class TicketAdminViews:
             data={"ticket": ticket.pk},
             ip=client_ip(request),
         )
-        return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        return files.download_response(
+            alias="default", name=attachment.file.name, filename=attachment.name
         )
 
     def _back(self, ticket):

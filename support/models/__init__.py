@@ -2,7 +2,16 @@
 
 from .calendars import Calendar, CalendarException, CalendarInterval, ExceptionKind, Weekday
 from .catalog import PartnerAssignment, ResponsibleSide, SupportKind, WorkType
-from .channels import InboundMessage, MailDirection, OneCFormToken, TicketMailId, hash_token
+from .channels import (
+    ConnectBindingCode,
+    ConnectClient,
+    InboundMessage,
+    MailDirection,
+    OneCFormToken,
+    TicketMailId,
+    UnknownSenderReply,
+    hash_token,
+)
 from .knowledge import Article, CannedReply
 from .tickets import (
     DEFERRAL_REASONS,
@@ -12,6 +21,7 @@ from .tickets import (
     Channel,
     DecisionReason,
     MessageAuthor,
+    SenderCheck,
     Ticket,
     TicketAttachment,
     TicketMessage,
@@ -29,6 +39,8 @@ __all__ = [
     "CannedReply",
     "Category",
     "Channel",
+    "ConnectBindingCode",
+    "ConnectClient",
     "DEFERRAL_REASONS",
     "DecisionReason",
     "ExceptionKind",
@@ -38,12 +50,14 @@ __all__ = [
     "OneCFormToken",
     "PartnerAssignment",
     "ResponsibleSide",
+    "SenderCheck",
     "SupportKind",
     "Ticket",
     "TicketAttachment",
     "TicketMailId",
     "TicketMessage",
     "TicketStatus",
+    "UnknownSenderReply",
     "Weekday",
     "WorkType",
     "hash_token",

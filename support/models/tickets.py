@@ -101,6 +101,17 @@ def _kind_matches_category():
     )
 
 
+class SenderCheck(models.TextChoices):
+    """Whether the sender is who the message says (issue 11): an inbound email from a member's
+    address that its server did not authenticate, or a 1C-Connect client not bound to a member,
+    opens an unverified ticket that staff confirm or reject."""
+
+    VERIFIED = "", _("Sender known")
+    UNVERIFIED = "unverified", _("Sender not confirmed")
+    CONFIRMED = "confirmed", _("Sender confirmed by staff")
+    REJECTED = "rejected", _("Sender rejected by staff")
+
+
 class Ticket(models.Model):
     """Обращение. Its pk is the number subscribers see and quote: [ONEbuh #<pk>]."""
 
@@ -160,6 +171,18 @@ class Ticket(models.Model):
     sender_email = models.EmailField(_("sender's email"), blank=True)
     sender_phone = models.CharField(_("sender's phone"), max_length=32, blank=True)
     connect_dialog_id = models.CharField(_("1C-Connect dialog"), max_length=100, blank=True)
+    # A dialog stays with the client that opened it: another client's message never appends.
+    connect_client = models.ForeignKey(
+        "support.ConnectClient",
+        verbose_name=_("1C-Connect client"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    sender_check = models.CharField(
+        _("sender check"), max_length=12, choices=SenderCheck.choices, blank=True, default=""
+    )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     reaction_due_at = models.DateTimeField(_("reaction due at"))
     warning_at = models.DateTimeField(_("SLA warning at"))
@@ -277,6 +300,8 @@ class TicketMessage(models.Model):
     is_automatic = models.BooleanField(_("automatic"), default=False)
     sender_email = models.EmailField(_("sender's email"), blank=True)
     body = models.TextField(_("text"))
+    # The whole inbound text with its quoted history, when `body` is only the new part.
+    original_text = models.TextField(_("full original"), blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

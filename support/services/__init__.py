@@ -1,5 +1,12 @@
 """Writes of the support desk (STYLE.md §1). Other apps call `ticket_open`."""
 
+from .connect_binding import (
+    connect_client_bind_by_code,
+    connect_client_bind_by_staff,
+    connect_client_unbind,
+    connect_code_issue,
+)
+from .senders import ticket_sender_confirm, ticket_sender_reject
 from .sla_scan import sla_notifications_send, sla_scan
 from .state import (
     ticket_accept,
@@ -22,6 +29,10 @@ from .tokens import onec_token_authenticate, onec_token_issue, onec_token_revoke
 
 __all__ = [
     "QuotaExhausted",
+    "connect_client_bind_by_code",
+    "connect_client_bind_by_staff",
+    "connect_client_unbind",
+    "connect_code_issue",
     "message_add",
     "onec_token_authenticate",
     "onec_token_issue",
@@ -39,4 +50,6 @@ __all__ = [
     "ticket_rate",
     "ticket_refuse",
     "ticket_reply",
+    "ticket_sender_confirm",
+    "ticket_sender_reject",
 ]

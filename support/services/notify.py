@@ -35,9 +35,6 @@ def ticket_email(
     if references:
         headers["In-Reply-To"] = references[-1]
         headers["References"] = " ".join(references[-20:])
-    if automatic:
-        # RFC 3834: mark our automatic mail so other robots do not answer it.
-        headers["Auto-Submitted"] = "auto-replied"
     context = {"ticket": ticket, **(context or {})}
     transaction.on_commit(
         lambda: send_templated_email(
@@ -47,6 +44,9 @@ def ticket_email(
             headers=headers,
             from_email=support_address(),
             reply_to=[settings.SUPPORT_EMAIL],
+            # RFC 3834: our automatic answers are marked so other robots do not answer them;
+            # a staff member's answer is a person's mail.
+            auto_submitted="auto-replied" if automatic else None,
         )
     )
     return message_id

@@ -12,6 +12,7 @@ from subscribers.models import Subscriber
 
 from .. import sla
 from ..attachments import validate_attachments
+from ..mail.clean import safe_filename
 from ..models import (
     PARTNER_CATEGORIES,
     Category,
@@ -19,6 +20,7 @@ from ..models import (
     MailDirection,
     MessageAuthor,
     PartnerAssignment,
+    SenderCheck,
     Ticket,
     TicketAttachment,
     TicketMailId,
@@ -82,13 +84,15 @@ def partner_for(*, subscriber: Subscriber, category: str):
 
 def _store_attachments(message: TicketMessage, files: Sequence) -> None:
     for upload in files:
+        # A name with "/" or "C:\\…" must not become folders in storage, "..\\x" not a way out.
+        name = safe_filename(upload.name)
         attachment = TicketAttachment(
             message=message,
-            name=upload.name[:255],
+            name=name[:255],
             size=upload.size,
             content_type=(getattr(upload, "content_type", "") or "")[:100],
         )
-        attachment.file.save(upload.name, upload, save=False)
+        attachment.file.save(name, upload, save=False)
         attachment.save()
 
 
@@ -104,6 +108,7 @@ def message_add(
     automatic: bool = False,
     sender_email: str = "",
     mail_message_id: str = "",
+    original_text: str = "",
 ) -> TicketMessage:
     message = TicketMessage.objects.create(
         ticket=ticket,
@@ -114,6 +119,7 @@ def message_add(
         is_internal=internal,
         is_automatic=automatic,
         sender_email=sender_email,
+        original_text=original_text if original_text.strip() != body.strip() else "",
     )
     _store_attachments(message, attachments)
     if mail_message_id:
@@ -144,12 +150,17 @@ def ticket_open(
     attachments: Sequence = (),
     actor=None,
     mail_message_id: str = "",
+    original_text: str = "",
+    sender_check: str = SenderCheck.VERIFIED,
+    connect_client=None,
     **channel_details,
 ) -> Ticket:
     """Open a ticket from any of the five channels; computes the promised reaction time.
 
     `opened_by` may be None for email, 1C-Connect and phone, with the sender's details given.
     `actor` is who registered it when that is not the sender (staff taking a call).
+    `sender_check=SenderCheck.UNVERIFIED`: the channel could not prove who sent it (issue 11);
+    such a ticket gets no acknowledgement (the address may be forged) until staff confirm it.
     """
     unknown = set(channel_details) - CHANNEL_DETAILS
     if unknown:
@@ -183,6 +194,8 @@ def ticket_open(
         updated_at=opened_at,
         reaction_due_at=sla.reaction_due_at(category, opened_at),
         warning_at=sla.warning_at(category, opened_at),
+        sender_check=sender_check,
+        connect_client=connect_client,
         **{key: (value or "") for key, value in channel_details.items()},
     )
     message_add(
@@ -194,15 +207,16 @@ def ticket_open(
         attachments=attachments,
         sender_email=channel_details.get("sender_email") or "",
         mail_message_id=mail_message_id,
+        original_text=original_text,
     )
     audit_record(
         action="support.ticket_open",
         subscriber=subscriber,
         actor=actor or opened_by,
         target=ticket,
-        data={"channel": channel, "category": category},
+        data={"channel": channel, "category": category, "sender_check": sender_check},
     )
-    if channel == Channel.EMAIL and ticket.contact_email:
+    if channel == Channel.EMAIL and ticket.contact_email and sender_check != SenderCheck.UNVERIFIED:
         # The acknowledgement carries the tag and our Message-ID, so replies thread.
         ticket_email(
             ticket=ticket,
@@ -230,6 +244,7 @@ def ticket_reply(
     sender_email: str = "",
     mail_message_id: str = "",
     from_subscriber: bool = False,
+    original_text: str = "",
 ) -> TicketMessage:
     """A public message. From staff it is the reaction (if the first) and goes out by email;
     from the subscriber it brings a waiting or closed ticket back into work."""
@@ -252,6 +267,7 @@ def ticket_reply(
         attachments=attachments,
         sender_email=sender_email,
         mail_message_id=mail_message_id,
+        original_text=original_text,
     )
     if is_staff:
         if ticket.status == TicketStatus.NEW:

@@ -28,12 +28,17 @@ def test_legal_entity_signs_up_verifies_email_and_signs_in(open_page, shot):
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password1]", NEW_PASSWORD)
     page.fill("input[name=password2]", NEW_PASSWORD)
+    # The terms the customer is bound by are on the form: readable, and accepted explicitly.
+    terms_link = page.locator("label[for=id_accept_terms] a")
+    assert terms_link.get_attribute("href").startswith("/terms/")
+    page.get_by_label(re.compile("принимаю условия")).check()
     shot(page, "signup-form")
     submit(page)
     assert "/accounts/confirm-email/" in page.url
     shot(page, "verification-sent")
     user = User.objects.get(email=EMAIL)
     assert not user.emailaddress_set.get().verified
+    assert user.terms_acceptances.get().accepted_at_signup is not None
 
     # The verification email: follow its link in the same browser and confirm.
     (message,) = [m for m in mail.outbox if EMAIL in m.to]

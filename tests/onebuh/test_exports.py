@@ -53,8 +53,10 @@ def test_xlsx_no_cell_is_a_formula_and_hostile_text_reads_back_exactly():
     sheet = load_workbook(io.BytesIO(content)).active
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert all(cell.data_type == "s" for cell in cells)
-    # XML reads a lone carriage return back as a newline; the text is otherwise unchanged.
-    assert [cell.value for cell in cells] == [t.replace("\r", "\n") for t in HOSTILE]
+    # Depending on the XML parser a lone carriage return may read back as a newline.
+    assert [cell.value.replace("\r", "\n") for cell in cells] == [
+        t.replace("\r", "\n") for t in HOSTILE
+    ]
     assert all(cell.quotePrefix for cell in cells)
 
 

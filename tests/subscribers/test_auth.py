@@ -1,3 +1,5 @@
+import datetime
+
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.urls import reverse
@@ -11,10 +13,62 @@ def test_login_page_is_russian(client, db):
     assert 'lang="ru"' in page
 
 
+def _terms():
+    from subscribers.models import TermsVersion
+
+    return TermsVersion.objects.order_by("-published_at").first()
+
+
+def test_sign_up_shows_the_shipped_terms_and_records_their_explicit_acceptance(client, db):
+    from subscribers.models import TermsAcceptance
+
+    terms = _terms()  # published by the migration on a fresh install
+    assert terms is not None and "Облачная бухгалтерия 1С" in terms.title
+    page = client.get(reverse("account_signup")).content.decode()
+    assert terms.get_absolute_url() in page and 'name="accept_terms"' in page
+    form = {"email": "new@example.kz", "password1": "Sl0zhnyi-parol!"}
+    form["password2"] = form["password1"]
+    refused = client.post(reverse("account_signup"), {**form, "terms_version": terms.pk})
+    assert refused.status_code == 200
+    assert "Прочитайте условия" in refused.content.decode()
+    assert not User.objects.filter(email="new@example.kz").exists()
+    client.post(
+        reverse("account_signup"), {**form, "terms_version": terms.pk, "accept_terms": "on"}
+    )
+    acceptance = TermsAcceptance.objects.get(user__email="new@example.kz")
+    assert acceptance.terms == terms and acceptance.accepted_at_signup is not None
+
+
+def test_sign_up_refuses_a_form_showing_an_older_version_of_the_terms(client, db):
+    from subscribers.services import terms_publish
+
+    shown = _terms()
+    terms_publish(version_date=datetime.date(2026, 12, 1), title="Новые", text="…", actor=None)
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "late@example.kz",
+            "password1": "Sl0zhnyi-parol!",
+            "password2": "Sl0zhnyi-parol!",
+            "terms_version": shown.pk,
+            "accept_terms": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Опубликованы новые условия" in response.content.decode()
+    assert not User.objects.filter(email="late@example.kz").exists()
+
+
 def test_sign_up_by_email_requires_verification(client, db):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.kz", "password1": "Sl0zhnyi-parol!", "password2": "Sl0zhnyi-parol!"},
+        {
+            "email": "new@example.kz",
+            "password1": "Sl0zhnyi-parol!",
+            "password2": "Sl0zhnyi-parol!",
+            "terms_version": _terms().pk,
+            "accept_terms": "on",
+        },
     )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")

@@ -2,7 +2,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from subscribers.models import AuditEntry, Invitation, MemberRole, Membership, User
+from subscribers.models import AuditEntry, Invitation, MemberRole, Membership, TermsVersion, User
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 
@@ -34,6 +34,8 @@ def test_new_person_signs_up_through_the_invitation_and_joins_with_its_role(clie
             "email": "anna@example.kz",
             "password1": "Sl0zhnyi-parol!",
             "password2": "Sl0zhnyi-parol!",
+            "terms_version": TermsVersion.objects.order_by("-published_at").first().pk,
+            "accept_terms": "on",
         },
     )
     assert response.status_code == 302

@@ -95,10 +95,27 @@ def test_staff_publish_in_admin(client, staff_client, staff_admin):
     staff = staff_client(staff_admin)
     response = staff.post(
         reverse("admin:subscribers_termsversion_add"),
-        {"version_date": "2026-05-25", "title": "Условия ONEbuh", "text": "Текст"},
+        {"version_date": "2026-12-25", "title": "Условия ONEbuh", "text": "Текст"},
     )
     assert response.status_code == 302
     from subscribers.models import AuditEntry, TermsVersion
 
-    terms = TermsVersion.objects.get()
+    terms = TermsVersion.objects.get(title="Условия ONEbuh")
     assert AuditEntry.objects.filter(action="terms.publish", target_id=str(terms.pk)).exists()
+
+
+def test_a_fresh_install_publishes_the_shipped_terms_as_a_readable_page(client, db):
+    from django.core.management import call_command
+
+    from subscribers.models import TermsVersion
+
+    call_command("seed_demo")  # seeding again changes nothing
+    terms = TermsVersion.objects.get()
+    response = client.get(reverse("subscribers:terms_latest"), follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h2>5. Состав поддержки</h2>" in page
+    # Markdown becomes headings and lists, not raw asterisks.
+    assert "<strong>Облачная инфраструктура 1С</strong>" in page
+    assert "**" not in page
+    assert terms.version_date == datetime.date(2026, 5, 25)

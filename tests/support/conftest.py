@@ -42,6 +42,8 @@ def travel():
 def _secrets(settings):
     settings.ONEBUH_CONNECT_WEBHOOK_SECRET = "connect-secret"
     settings.ONEBUH_MAIL_WEBHOOK_SECRET = "mail-secret"
+    # The operator's receiving server, whose Authentication-Results header is trusted.
+    settings.ONEBUH_SUPPORT_MAIL_AUTHSERV_ID = "mx.1b.kz"
     settings.ONEBUH_SUPPORT_QUEUE_EMAIL = "queue@1b.kz"
     settings.ONEBUH_SUPPORT_DUTY_EMAIL = "duty@1b.kz"
 

@@ -14,8 +14,16 @@ def raw_email(
     references=None,
     headers=None,
     attachments=(),
+    authenticated=True,
 ) -> bytes:
+    """`authenticated`: the operator's receiving server (authserv-id mx.1b.kz, as the support
+    tests configure) vouches for the sender with DMARC pass, as for genuine mail."""
     message = EmailMessage()
+    if authenticated:
+        domain = sender.rpartition("@")[2]
+        message["Authentication-Results"] = (
+            f"mx.1b.kz; spf=pass smtp.mailfrom={domain}; dmarc=pass header.from={domain}"
+        )
     message["From"] = f"Клиент <{sender}>"
     message["To"] = "support@1b.kz"
     message["Subject"] = subject

@@ -138,7 +138,7 @@ def _connect_payload(message_id="m-1", text="База не открываетс�
         "message_id": message_id,
         "dialog_id": "d-77",
         "text": text,
-        "client": {"name": "Айгерим", "phone": "+77011234567", **client_data},
+        "client": {"id": "c-1", "name": "Айгерим", "phone": "+77011234567", **client_data},
     }
 
 
@@ -151,6 +151,8 @@ def test_connect_webhook_opens_then_appends_to_the_dialogs_ticket(client, subscr
         subscriber,
         "d-77",
     )
+    # Not bound yet: the declared email proves nothing (issue 11).
+    assert (ticket.sender_check, ticket.opened_by) == ("unverified", None)
     _connect(client, _connect_payload("m-2", "Ещё скриншот", email=owner.email))
     assert Ticket.objects.count() == 1
     assert ticket.messages.count() == 2
@@ -202,49 +204,6 @@ def test_email_webhook_bad_signature_is_403(client):
         reverse("support_webhooks:email"), raw_email(), content_type="message/rfc822"
     )
     assert response.status_code == 403 and not InboundMessage.objects.exists()
-
-
-def test_imap_poll_imports_unseen_messages_once(settings, subscriber, monkeypatch):
-    """The IMAP server is outside: a fake mailbox stands in for it."""
-    from email import message_from_bytes
-
-    from tests.factories import MembershipFactory
-
-    MembershipFactory(subscriber=subscriber, user__email="client@example.kz")
-    settings.ONEBUH_SUPPORT_IMAP_HOST = "imap.example.kz"
-    raw = raw_email(message_id="<imap-1@example.kz>")
-    flagged = []
-
-    class FakeMessage:
-        uid = "1"
-        obj = message_from_bytes(raw)
-
-    class FakeMailBox:
-        def __init__(self, host, port):
-            assert host == "imap.example.kz"
-
-        def login(self, user, password, initial_folder):
-            return self
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def fetch(self, criteria, **kwargs):
-            return [FakeMessage()]
-
-        def flag(self, uid, flag, value):
-            flagged.append(uid)
-
-    monkeypatch.setattr("imap_tools.MailBox", FakeMailBox)
-    from support.mail.imap import mail_poll
-
-    assert mail_poll() == {"imported": 1, "duplicates": 0}
-    assert mail_poll() == {"imported": 0, "duplicates": 1}
-    assert Ticket.objects.get().channel == Channel.EMAIL
-    assert flagged == ["1", "1"]
 
 
 def test_phone_call_is_registered_by_staff_in_admin(staff_client, operator_engineer, subscriber):

@@ -114,3 +114,24 @@ def test_token_page_issues_and_revokes(client, owner, subscriber):
 def test_plain_user_cannot_issue_tokens(client, member):
     client.force_login(member)
     assert client.get(reverse("support:tokens")).status_code == 403
+
+
+def test_attachment_on_object_storage_downloads_through_a_presigned_url(
+    s3_storage, client, owner, subscriber
+):
+    import urllib.request
+
+    ticket = open_ticket(
+        subscriber, opened_by=owner, attachments=[ContentFile(b"log line", name="error.log")]
+    )
+    attachment = ticket.messages.get().attachments.get()
+    stored = s3_storage["client"].get_object(
+        Bucket=s3_storage["bucket"], Key=f"media/{attachment.file.name}"
+    )
+    assert stored["Body"].read() == b"log line"
+    client.force_login(owner)
+    response = client.get(reverse("support:attachment", args=[attachment.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(s3_storage["endpoint"])
+    with urllib.request.urlopen(response["Location"], timeout=10) as answer:
+        assert answer.read() == b"log line"
+        assert 'filename="error.log"' in answer.headers["Content-Disposition"]
