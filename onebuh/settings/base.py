@@ -165,7 +165,7 @@ ACCOUNT_RATE_LIMITS = {
 ONEBUH_LIMITS = {
     "invitation": os.environ.get("ONEBUH_LIMIT_INVITATIONS", "20/h"),  # per subscriber
     "status_subscribe_ip": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_IP", "5/h"),
-    "status_subscribe_email": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_EMAIL", "3/d"),
+    "status_subscribe_email": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_EMAIL", "10/d"),
     "ticket_member": os.environ.get("ONEBUH_LIMIT_TICKETS_MEMBER", "5/m"),  # panel and API
     "ticket_1c_token": os.environ.get("ONEBUH_LIMIT_TICKETS_1C_TOKEN", "5/m"),  # 1C form
     "token_failure_ip": os.environ.get("ONEBUH_LIMIT_TOKEN_FAILURES_IP", "10/m"),
