@@ -1,5 +1,8 @@
 """One way to make a PDF: a template under templates/pdf/ rendered by WeasyPrint."""
 
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -18,8 +21,18 @@ def render_pdf(template: str, context: dict | None = None) -> bytes:
 
 
 def _local_only_fetcher(url: str, *args, **kwargs):
+    """Only the project's static files (and inline data: URLs): not the network, and not any
+    other file of the server — a `file:///etc/…` or `../` in rendered text must not end up
+    inside a PDF (issue 18)."""
     from weasyprint.urls import default_url_fetcher
 
-    if not url.startswith(("file://", "data:")):
-        raise ValueError(f"PDF rendering refuses to fetch {url}: only local files are allowed.")
-    return default_url_fetcher(url, *args, **kwargs)
+    if url.startswith("data:"):
+        return default_url_fetcher(url, *args, **kwargs)
+    parsed = urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        raise ValueError(f"PDF rendering refuses to fetch {url}: only static files are allowed.")
+    path = Path(unquote(parsed.path)).resolve()
+    static = Path(settings.BASE_DIR / "static").resolve()
+    if not path.is_relative_to(static) or not path.is_file():
+        raise ValueError(f"PDF rendering refuses to fetch {url}: only static files are allowed.")
+    return default_url_fetcher(path.as_uri(), *args, **kwargs)

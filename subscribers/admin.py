@@ -9,6 +9,7 @@ from onebuh.admin_mixins import (
     admin_view_permissions,
 )
 
+from .audit import client_ip
 from .models import (
     AuditEntry,
     Invitation,
@@ -20,7 +21,7 @@ from .models import (
     TermsVersion,
     User,
 )
-from .services import terms_publish
+from .services import terms_publish, user_email_changed, user_password_changed
 
 admin.site.site_header = _("ONEbuh administration")
 admin.site.site_title = _("ONEbuh")
@@ -55,7 +56,21 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     @admin_view_permissions("change")
     def user_change_password(self, request, id, form_url=""):
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # Set by staff: the person's tokens end and their address is told, as on a reset.
+            user_password_changed(
+                user=self.get_object(request, id), how="admin", ip=client_ip(request)
+            )
+        return response
+
+    def save_model(self, request, obj, form, change):
+        old_email = form.initial.get("email", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data and old_email:
+            user_email_changed(
+                user=obj, old_email=old_email, new_email=obj.email, ip=client_ip(request)
+            )
 
     def has_change_permission(self, request, obj=None):
         """Only a superuser changes another staff member's account — its email and password

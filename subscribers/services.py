@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -297,6 +298,54 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         },
     )
     membership.delete()
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, how: str, ip: str | None = None) -> int:
+    """A password change, set or reset ends what the old password could have handed out: the
+    person's API tokens are revoked (issue 18; GitHub does the same on a reset — sessions were
+    already cut, tokens were not) and the account's own address is told. Returns how many
+    tokens were revoked."""
+    revoked = api_tokens_revoke_for(user=user, reason=f"password.{how}", actor=user)
+    audit_record(
+        action="auth.password_change",
+        actor=user,
+        target=user,
+        data={"how": how, "api_tokens": revoked},
+        ip=ip,
+    )
+    context = {"email": user.email, "at": timezone.localtime(), "tokens": revoked}
+    transaction.on_commit(
+        lambda: send_templated_email(
+            template="account-password-changed", to=[context["email"]], context=context
+        )
+    )
+    return revoked
+
+
+@transaction.atomic
+def user_email_changed(*, user: User, old_email: str, new_email: str, ip: str | None = None):
+    """The sign-in address changed: the old address is told (it is the one an intruder who
+    took the account would not control), and the new one gets the same notice."""
+    audit_record(
+        action="auth.email_change",
+        actor=user,
+        target=user,
+        data={"from": old_email, "to": new_email},
+        ip=ip,
+    )
+    context = {
+        "old_email": old_email,
+        "new_email": new_email,
+        "at": timezone.localtime(),
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+    recipients = list(dict.fromkeys(address for address in (old_email, new_email) if address))
+    transaction.on_commit(
+        lambda: send_templated_email(
+            template="account-email-changed", to=recipients, context=context
+        )
+    )
 
 
 @transaction.atomic

@@ -201,10 +201,12 @@ class LocalDriver(Driver):
         base = self._existing(ref)
         try:
             if not is_local_dump(Path(path)):
-                raise ProvisioningError("Файл не является выгрузкой информационной базы (.dt).")
+                raise ProvisioningError(
+                    "Файл не является выгрузкой информационной базы (.dt).", public=True
+                )
             marker, limits = check_local_dump(Path(path))
         except DumpRefused as error:
-            raise ProvisioningError(str(error)) from error
+            raise ProvisioningError(str(error), public=True) from error
         budget = ExpansionBudget(limits)
         staging = Path(tempfile.mkdtemp(dir=base, prefix="restore-"))
         try:
@@ -223,7 +225,7 @@ class LocalDriver(Driver):
             shutil.rmtree(base / "data", ignore_errors=True)
             os.replace(staging, base / "data")
         except DumpRefused as error:
-            raise ProvisioningError(str(error)) from error
+            raise ProvisioningError(str(error), public=True) from error
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         config = marker.get("config", "")
