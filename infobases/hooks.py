@@ -2,13 +2,13 @@
 
 All take ids and work set-based (a fixed number of queries whatever the number of subscribers),
 inside the caller's transaction: rows are marked here, synchronously; the cluster calls are
-queued as operations that start with transaction.on_commit. Billing records the state change and
+queued as operations (and file deletions as outbox rows) in the same transaction, and the
+dispatcher sends them once it commits. Billing records the state change and
 its audit row; the operations are the infobases' own record.
 """
 
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.utils import timezone
 
 from . import storage
@@ -22,6 +22,7 @@ from .models import (
     PlacementRequest,
     ScheduledUpdate,
 )
+from .services.backups import owe_file_deletion
 from .services.common import queue_operations
 from .services.licensing import licence_record_terminations, removed_rows
 
@@ -115,10 +116,7 @@ def infobases_purge_for_subscribers(*, subscriber_ids: Sequence[int], rule: str)
             for _pk, sub, ref in infobases
         ]
     )
-    if files:
-        from .tasks import delete_files
-
-        transaction.on_commit(lambda: delete_files.delay(files))
+    owe_file_deletion(files)
     return {
         "infobases": len(infobases),
         "infobase_rows": infobase_count,

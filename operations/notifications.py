@@ -1,7 +1,10 @@
 """Emails about works and incidents: who gets them, the .ics attachment, the sending loops.
 
-Called from Celery tasks after commit. Recipients are loaded in chunks with a fixed number of
-queries per chunk, so a work affecting every subscriber does not query per subscriber.
+Run by the outbox dispatcher (kinds in operations/outbox_handlers.py), each once, in the
+transaction that marks its outbox row sent: every recipient's email is an outbox row of its own
+(one per recipient), written in batches, so a crash never mails a recipient twice over.
+Recipients are loaded in chunks with a fixed number of queries per chunk, so a work affecting
+every subscriber does not query per subscriber.
 """
 
 from collections.abc import Iterator

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-$PWD/.venv/bin/python}
-APPS=(onebuh subscribers billing infobases support operations api templates)
+APPS=(onebuh subscribers billing infobases support operations api outbox templates)
 mkdir -p var
 exec 9>var/messages.lock
 flock 9

@@ -22,6 +22,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse(
                 "subscribers:invitation_accept", args=[request.session[INVITATION_SESSION_KEY]]
             )
+        if request.user.is_staff:
+            # Staff work in the admin; the panel would send them to registration (they are
+            # nobody's members).
+            return reverse("admin:index")
         return super().get_login_redirect_url(request)
 
     def login(self, request, user):

@@ -8,6 +8,7 @@ from onebuh.admin_mixins import (
     ReadOnlyInline,
     admin_view_permissions,
 )
+from onebuh.admin_scope import PartnerScopedAdminMixin, consultant_firm_id
 
 from .audit import client_ip
 from .models import (
@@ -105,8 +106,25 @@ class StateChangeInline(ReadOnlyInline):
     ordering = ("-at",)
 
 
+# What a partner's consultant sees of a subscriber (4.1): who it is and whom to talk to; never
+# a person's ИИН or home address (an entrepreneur's or individual's personal data, 2.2) — the
+# consultant asks the customer when a request needs them.
+CONSULTANT_SUBSCRIBER_FIELDS = (
+    "legal_form",
+    "name",
+    "bin",
+    "person_full_name",
+    "main_activity",
+    "responsible_full_name",
+    "responsible_email",
+    "responsible_phone",
+    "status",
+)
+
+
 @admin.register(Subscriber)
-class SubscriberAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SubscriberAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    partner_scope_path = ""
     list_display = (
         "__str__",
         "legal_form",
@@ -120,6 +138,21 @@ class SubscriberAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("status", "suspension_reason", "status_changed_at", "created_at")
     inlines = [MembershipInline, StateChangeInline]
     list_select_related = True
+
+    def get_list_display(self, request):
+        if consultant_firm_id(request.user) is not None:
+            return ("__str__", "legal_form", "bin", "status", "responsible_email")
+        return super().get_list_display(request)
+
+    def get_search_fields(self, request):
+        if consultant_firm_id(request.user) is not None:
+            return ("name", "person_full_name", "bin", "responsible_email")
+        return super().get_search_fields(request)
+
+    def get_fields(self, request, obj=None):
+        if consultant_firm_id(request.user) is not None:
+            return CONSULTANT_SUBSCRIBER_FIELDS
+        return super().get_fields(request, obj)
 
 
 @admin.register(Invitation)

@@ -186,12 +186,10 @@ def invitation_create(
         target=invitation,
         data={"email": email, "role": role},
     )
-    transaction.on_commit(
-        lambda: send_templated_email(
-            template="invitation",
-            to=[email],
-            context={"invitation": invitation, "subscriber": subscriber, "inviter": invited_by},
-        )
+    send_templated_email(
+        template="invitation",
+        to=[email],
+        context={"invitation": invitation, "subscriber": subscriber, "inviter": invited_by},
     )
     return invitation
 
@@ -315,11 +313,7 @@ def user_password_changed(*, user: User, how: str, ip: str | None = None) -> int
         ip=ip,
     )
     context = {"email": user.email, "at": timezone.localtime(), "tokens": revoked}
-    transaction.on_commit(
-        lambda: send_templated_email(
-            template="account-password-changed", to=[context["email"]], context=context
-        )
-    )
+    send_templated_email(template="account-password-changed", to=[user.email], context=context)
     return revoked
 
 
@@ -341,11 +335,7 @@ def user_email_changed(*, user: User, old_email: str, new_email: str, ip: str | 
         "support_email": settings.SUPPORT_EMAIL,
     }
     recipients = list(dict.fromkeys(address for address in (old_email, new_email) if address))
-    transaction.on_commit(
-        lambda: send_templated_email(
-            template="account-email-changed", to=recipients, context=context
-        )
-    )
+    send_templated_email(template="account-email-changed", to=recipients, context=context)
 
 
 @transaction.atomic

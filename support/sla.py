@@ -82,6 +82,24 @@ class Schedule:
             cursor = 0
         raise ImproperlyConfigured(f"The calendar has no working time within {MAX_DAYS} days.")
 
+    def working_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
+        """Working time (µs) between two moments; negative when `end` is before `start`."""
+        if end < start:
+            return -self.working_between(end, start)
+        local, local_end = start.astimezone(self.tz), end.astimezone(self.tz)
+        day, total = local.date(), 0
+        one_day = datetime.timedelta(days=1)
+        while day <= local_end.date():
+            midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=self.tz)
+            low = max(0, (local - midnight) // datetime.timedelta(microseconds=1))
+            high = (local_end - midnight) // datetime.timedelta(microseconds=1)
+            for begin, finish in self.intervals(day):
+                overlap = min(finish, high) - max(begin, low)
+                if overlap > 0:
+                    total += overlap
+            day += one_day
+        return total
+
 
 def _micros(value: datetime.time) -> int:
     return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
@@ -166,3 +184,23 @@ def warning_at(category: str, opened_at: datetime.datetime) -> datetime.datetime
 
 def reaction_hours(category: str) -> int:
     return CATEGORY_SLA[category][0]
+
+
+def business_time(
+    category: str, start: datetime.datetime, end: datetime.datetime
+) -> datetime.timedelta:
+    """Working time of the category's calendar between two aware moments (negative if reversed):
+    the queue's "time left" and the SLA report's reaction times are counted in it."""
+    _check(start)
+    _check(end)
+    return datetime.timedelta(microseconds=schedule_for(category).working_between(start, end))
+
+
+def format_business_time(delta: datetime.timedelta | None) -> str:
+    """ "2 ч 15 мин" (working hours do not roll over into days: 30 h are "30 ч 00 мин")."""
+    if delta is None:
+        return "—"
+    minutes = int(abs(delta.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    sign = "−" if delta.total_seconds() < 0 else ""
+    return f"{sign}{hours} ч {minutes:02d} мин"

@@ -246,7 +246,11 @@ class LedgerEntry(models.Model):
             ),
         ]
         # Balances and the statement: one subscriber's entries in order.
-        indexes = [models.Index(fields=["subscriber", "at"], name="ledger_subscriber_at_idx")]
+        indexes = [
+            models.Index(fields=["subscriber", "at"], name="ledger_subscriber_at_idx"),
+            # The admin's ledger changelist in its order (-at, -id; read backwards).
+            models.Index(fields=["at", "id"], name="ledger_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%d.%m.%Y} {self.get_kind_display()}"

@@ -1,5 +1,7 @@
-"""Billing emails: each is a BillingNotice row (unique per subscriber, kind and key), sent after
-commit by a Celery task, so a pass that runs twice never mails twice."""
+"""Billing emails: each is a BillingNotice row (unique per subscriber, kind and key), so a pass
+that runs twice never mails twice. The pass also writes an outbox row per batch of notices in
+its own transaction; the dispatcher renders their emails into the outbox and stamps `sent_at`
+in one transaction (outbox kind "billing.notices"), so no notice is lost or mailed twice."""
 
 import datetime
 from collections.abc import Iterable
@@ -10,6 +12,7 @@ from django.utils import timezone
 from billing.models import BillingNotice
 
 NOTICE_BATCH = 500
+NOTICES_KIND = "billing.notices"
 
 
 def notices_create(
@@ -46,58 +49,58 @@ def notices_create(
     BillingNotice.objects.bulk_create(fresh, batch_size=2000)
     ids = [notice.pk for notice in fresh]
     if ids and not already_sent:
-        from billing.tasks import billing_notices_send
+        from outbox.services import outbox_enqueue_many
 
         # Batches, so a monthly run's ten thousand emails spread over the workers.
-        for start in range(0, len(ids), NOTICE_BATCH):
-            batch = ids[start : start + NOTICE_BATCH]
-            transaction.on_commit(lambda batch=batch: billing_notices_send.delay(notice_ids=batch))
+        outbox_enqueue_many(
+            {"kind": NOTICES_KIND, "payload": {"notice_ids": ids[start : start + NOTICE_BATCH]}}
+            for start in range(0, len(ids), NOTICE_BATCH)
+        )
     return ids
 
 
+@transaction.atomic
 def notices_deliver(*, notice_ids: list[int]) -> int:
-    """Send the notices not sent yet. Each is claimed under a row lock (SKIP LOCKED), so two
-    workers never send the same email; a failed send is released for the next try."""
+    """Owe the emails of the notices not sent yet and stamp them, in one transaction: the
+    emails are outbox rows, so the stamp and the owed email commit together. The row lock
+    (SKIP LOCKED) keeps two runs from rendering the same notice."""
     from django.conf import settings
     from django.urls import reverse
 
     from billing.models import Invoice
     from billing.selectors import debt_for
     from onebuh.emails import send_templated_email
+    from outbox.email import emails_batched
 
-    with transaction.atomic():
-        claimed = list(
-            BillingNotice.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=notice_ids, sent_at__isnull=True)
-            .values_list("pk", flat=True)
-        )
-        BillingNotice.objects.filter(pk__in=claimed).update(sent_at=timezone.now())
+    claimed = list(
+        BillingNotice.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=notice_ids, sent_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    BillingNotice.objects.filter(pk__in=claimed).update(sent_at=timezone.now())
     notices = BillingNotice.objects.filter(pk__in=claimed).select_related("subscriber")
     invoices = Invoice.objects.in_bulk(
         [n.context["invoice"] for n in notices if "invoice" in n.context]
     )
     sent = 0
-    for notice in notices:
-        context = {
-            "subscriber": notice.subscriber,
-            "notice": notice,
-            "invoice": invoices.get(notice.context.get("invoice")),
-            "debt": debt_for(subscriber=notice.subscriber),
-            "purge_on": notice.context.get("purge_on"),
-            "days": notice.context.get("days"),
-            "billing_url": settings.SITE_URL + reverse("billing:index"),
-            "backups_url": settings.SITE_URL + reverse("infobases:backups"),
-        }
-        if context["purge_on"]:
-            context["purge_on"] = datetime.date.fromisoformat(context["purge_on"])
-        try:
+    with emails_batched():
+        for notice in notices:
+            context = {
+                "subscriber": notice.subscriber,
+                "notice": notice,
+                "invoice": invoices.get(notice.context.get("invoice")),
+                "debt": debt_for(subscriber=notice.subscriber),
+                "purge_on": notice.context.get("purge_on"),
+                "days": notice.context.get("days"),
+                "billing_url": settings.SITE_URL + reverse("billing:index"),
+                "backups_url": settings.SITE_URL + reverse("infobases:backups"),
+            }
+            if context["purge_on"]:
+                context["purge_on"] = datetime.date.fromisoformat(context["purge_on"])
             send_templated_email(
                 template=f"billing-{notice.kind.replace('_', '-')}",
                 to=[notice.subscriber.responsible_email],
                 context=context,
             )
-        except OSError:
-            BillingNotice.objects.filter(pk=notice.pk).update(sent_at=None)
-            continue
-        sent += 1
+            sent += 1
     return sent

@@ -127,18 +127,32 @@ def expired_backups(*, now=None):
     )
 
 
+DELETE_FILES_KIND = "infobases.delete_files"
+DELETE_FILES_CHUNK = 1000
+
+
+def owe_file_deletion(files) -> None:
+    """The files go once the caller's transaction commits: an outbox row per thousand files,
+    written with the rows that stopped pointing at them, so no file outlives its record."""
+    from outbox.services import outbox_enqueue_many
+
+    files = [file for file in files if file]
+    outbox_enqueue_many(
+        {"kind": DELETE_FILES_KIND, "payload": {"paths": files[start : start + DELETE_FILES_CHUNK]}}
+        for start in range(0, len(files), DELETE_FILES_CHUNK)
+    )
+
+
 @transaction.atomic
 def backups_apply_retention(*, now=None, chunk: int = 10000) -> int:
-    """Delete expired copies and, after commit, their files. Fixed number of queries per chunk."""
+    """Delete expired copies and owe the deletion of their files (outbox, in this transaction).
+    Fixed number of queries per chunk."""
     rows = list(expired_backups(now=now).values_list("pk", "file"))
     ids = [pk for pk, _file in rows]
     for start in range(0, len(ids), chunk):
         Backup.objects.filter(pk__in=ids[start : start + chunk]).delete()
     files = [file for _pk, file in rows if file]
-    if files:
-        from ..tasks import delete_files
-
-        transaction.on_commit(lambda: delete_files.delay(files))
+    owe_file_deletion(files)
     return len(ids)
 
 

@@ -33,7 +33,7 @@ from ..models import (
     ScheduledUpdate,
     UpdateStatus,
 )
-from ..provisioning import Driver, get_driver
+from ..provisioning import Driver, ProvisioningError, get_driver
 from .backups import FINAL_BACKUP_DAYS
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,10 @@ STATE_CHANGING = {
     OperationKind.RESTORE,
     OperationKind.UPDATE,
 }
+
+
+class RolledBack(ProvisioningError):
+    """The operation failed but put the infobase back as it was: it stays usable."""
 
 
 def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | None = None):
@@ -123,8 +127,19 @@ def _purge(op: Operation, driver: Driver) -> None:
 def _user_set(op: Operation, driver: Driver) -> None:
     p = op.params
     password = secrets.token_urlsafe(9) if p.get("new") else None
+    profiles = (
+        Infobase.objects.filter(pk=op.infobase_id)
+        .values_list("solution__access_profiles", flat=True)
+        .first()
+        or {}
+    ).get(p["role"])
     driver.user_set(
-        ref=p["ref"], login=p["login"], full_name=p["full_name"], role=p["role"], password=password
+        ref=p["ref"],
+        login=p["login"],
+        full_name=p["full_name"],
+        role=p["role"],
+        password=password,
+        profiles=profiles,
     )
     if password is not None:
         infobase = Infobase.objects.filter(pk=op.infobase_id).first()
@@ -168,8 +183,21 @@ def _restore(op: Operation, driver: Driver) -> None:
 
 def _update(op: Operation, driver: Driver) -> None:
     p = op.params
-    _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
-    driver.update_config(ref=p["ref"], template=p["template"])
+    backup = _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
+    try:
+        driver.update_config(ref=p["ref"], template=p["template"])
+    except Exception as error:
+        # 7: a failed update leaves the infobase as it was: roll back from the backup just made.
+        try:
+            with storage.local_copy(backup.file) as path:
+                driver.restore(ref=p["ref"], path=path)
+        except Exception:
+            logger.exception("Rollback of %s after a failed update failed", p["ref"])
+            raise error from None
+        raise RolledBack(
+            _("The update failed and the infobase was restored from its backup: %(error)s")
+            % {"error": error}
+        ) from error
     release = Release.objects.get(pk=p["release_id"])
     with transaction.atomic():
         _mark_ready(op, release=release)
@@ -221,11 +249,13 @@ def failure_for_people(kind: str) -> str:
 
 
 @transaction.atomic
-def _record_failure(op: Operation, message: str, *, public: bool = False) -> None:
+def _record_failure(
+    op: Operation, message: str, *, in_doubt: bool = True, public: bool = False
+) -> None:
     Operation.objects.filter(pk=op.pk).update(
         status=OperationStatus.FAILED, message=message, finished_at=timezone.now()
     )
-    if op.kind in STATE_CHANGING and op.infobase_id:
+    if op.kind in STATE_CHANGING and op.infobase_id and in_doubt:
         shown = message if public else failure_for_people(op.kind)
         Infobase.objects.filter(pk=op.infobase_id).exclude(status=InfobaseStatus.DELETED).update(
             status=InfobaseStatus.FAILED, status_message=shown
@@ -251,7 +281,10 @@ def operation_run(*, operation_id, driver: Driver | None = None) -> str:
     except Exception as error:
         logger.exception("Operation %s (%s) failed", op.pk, op.kind)
         _record_failure(
-            op, str(error) or error.__class__.__name__, public=getattr(error, "public", False)
+            op,
+            str(error) or error.__class__.__name__,
+            in_doubt=not isinstance(error, RolledBack),
+            public=getattr(error, "public", False),
         )
         return OperationStatus.FAILED
     Operation.objects.filter(pk=op.pk).update(

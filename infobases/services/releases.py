@@ -77,9 +77,12 @@ def release_publish(*, release: Release, actor=None, now=None) -> int:
         data={"subscribers": len(subscriber_ids), "updates": len(updates)},
     )
     if subscriber_ids:
-        from ..tasks import notify_release
+        from outbox.services import outbox_enqueue
 
-        transaction.on_commit(lambda: notify_release.delay(release.pk, subscriber_ids))
+        outbox_enqueue(
+            kind="infobases.release_notify",
+            payload={"release_id": release.pk, "subscriber_ids": subscriber_ids},
+        )
     return len(updates)
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "support",
     "operations",
     "api",
+    "outbox",
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -101,6 +102,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A connection that died (PostgreSQL restarted) is replaced before the request uses it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -332,18 +335,52 @@ ONEBUH_1C_CLUSTER = {
     "db_password": os.environ.get("ONEBUH_1C_DB_PASSWORD", ""),
     "web_dir": os.environ.get("ONEBUH_1C_WEB_DIR", "/var/www/1c"),
     "apache_conf": os.environ.get("ONEBUH_1C_APACHE_CONF", "/etc/apache2/conf-enabled/1c.conf"),
-    "timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")),
+    # Run after each webinst so Apache reads the publication (README, "1C side": sudo rule).
+    "reload": os.environ.get("ONEBUH_1C_RELOAD", "sudo -n /usr/sbin/apachectl graceful"),
+    "v8client": os.environ.get("ONEBUH_1C_CLIENT", "/opt/1cv8/x86_64/current/1cv8"),
+    # The external data processor the operator builds from onec/ONEbuhAgent (its README).
+    "agent_epf": os.environ.get("ONEBUH_1C_AGENT_EPF", "/opt/onebuh/ONEbuhAgent.epf"),
+    # Output encoding of the tools: utf-8 on Linux, cp866 for rac on Windows.
+    "encoding": os.environ.get("ONEBUH_1C_ENCODING", "utf-8"),
+    # Seconds per kind of call (infobases/provisioning/tools.py has the defaults).
+    "timeouts": {
+        kind: int(os.environ[f"ONEBUH_1C_TIMEOUT_{kind.upper()}"])
+        for kind in ("rac", "webinst", "reload", "client", "ibcmd")
+        if os.environ.get(f"ONEBUH_1C_TIMEOUT_{kind.upper()}")
+    },
+    # Where request files for the agent are written (0700; files 0600, deleted after use).
+    "work_dir": os.environ.get("ONEBUH_1C_WORK_DIR", str(DATA_DIR / "1c-work")),
+    # Derives the portal's own permission code per infobase; SECRET_KEY when empty.
+    "service_secret": os.environ.get("ONEBUH_1C_SERVICE_SECRET", ""),
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise the file-system transport under DATA_DIR.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process was killed goes back to the queue at once, not after the
+# visibility timeout. Tasks are safe to run twice (the outbox and the leases make them so).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Every task has a time limit; the long ones (operations, reports) set their own.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("ONEBUH_TASK_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("ONEBUH_TASK_TIME_LIMIT", "660"))
+# A claimed row (outbox message, operation, report build) belongs to its worker this long; a
+# live worker renews it every third of it, a dead one loses it and the reaper takes it back.
+ONEBUH_LEASE_SECONDS = int(os.environ.get("ONEBUH_LEASE_SECONDS", "120"))
+# Outbox rows per delivery task, and at most this many claimed at once (the database is the
+# queue; the broker holds only what the workers are about to do).
+ONEBUH_OUTBOX_CHUNK = int(os.environ.get("ONEBUH_OUTBOX_CHUNK", "50"))
+ONEBUH_OUTBOX_IN_FLIGHT = int(os.environ.get("ONEBUH_OUTBOX_IN_FLIGHT", "1000"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Longer than the longest task's hard time limit (an operation chunk: the 1C tools' timeout
+    # plus a margin), so Redis never hands a running task to a second worker. Killed tasks
+    # come back sooner: task_reject_on_worker_lost, and the leases of the rows they held.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")) + 1800
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -356,6 +393,10 @@ else:
 # Periodic work. Each entry's task is also a management command (see README, "Operations").
 # Times are Asia/Almaty (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {}
+# The outbox (ARCHITECTURE.md): owed side effects, queued operations, the reaper.
+CELERY_BEAT_SCHEDULE |= {
+    "outbox-dispatch": {"task": "outbox.dispatch", "schedule": crontab(minute="*")},
+}
 # Billing (3.5, 3.6): charge on the 1st (and any late start), suspend the day after the due date,
 # purge in the quiet hours (6.2), remind in the morning; payments resume at once by themselves.
 CELERY_BEAT_SCHEDULE |= {

@@ -27,6 +27,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Like the eager Celery above: an email written to the outbox is delivered at once in the
+# test's process, so tests read mail.outbox as before. Tests of the outbox itself turn it off.
+ONEBUH_OUTBOX_EAGER_EMAIL = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The file system by default; tests of object storage switch to S3 against a local moto server
 # (tests/s3.py).

@@ -114,9 +114,9 @@ def claim_file(
 
 
 def _decided(claim: CompensationClaim) -> None:
-    from ..tasks import claim_notify
+    from outbox.services import outbox_enqueue
 
-    transaction.on_commit(lambda: claim_notify.delay(claim.pk))
+    outbox_enqueue(kind="operations.claim_notify", payload={"claim_id": claim.pk})
 
 
 @transaction.atomic

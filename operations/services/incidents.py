@@ -28,9 +28,11 @@ def _check(incident: Incident, tickets) -> None:
 
 
 def _notify(incident: Incident, event: str) -> None:
-    from ..tasks import incident_notify
+    from outbox.services import outbox_enqueue
 
-    transaction.on_commit(lambda: incident_notify.delay(incident.pk, event))
+    outbox_enqueue(
+        kind="operations.incident_notify", payload={"incident_id": incident.pk, "event": event}
+    )
 
 
 @transaction.atomic

@@ -19,10 +19,13 @@ RENDERERS = {
 }
 
 
+REPORT_BUILD_KIND = "operations.report_build"
+
+
 @transaction.atomic
 def report_request(*, month: date, format: str, actor=None) -> CompensationReport:
     """Queue the build: large reports take a while, so no web request waits for one."""
-    from ..tasks import report_build_task
+    from outbox.services import outbox_enqueue
 
     report = CompensationReport.objects.create(
         month=month_start(month),
@@ -30,7 +33,7 @@ def report_request(*, month: date, format: str, actor=None) -> CompensationRepor
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(action="operations.report_request", actor=actor, target=report)
-    transaction.on_commit(lambda: report_build_task.delay(report.pk))
+    outbox_enqueue(kind=REPORT_BUILD_KIND, payload={"report_id": report.pk})
     return report
 
 

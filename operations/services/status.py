@@ -32,12 +32,10 @@ def status_subscribe(*, email: str) -> StatusSubscription:
             ).update(created_at=now)
         )
     if created:
-        transaction.on_commit(
-            lambda: send_templated_email(
-                template="operations-status-confirm",
-                to=[email],
-                context={"subscription": subscription},
-            )
+        send_templated_email(
+            template="operations-status-confirm",
+            to=[email],
+            context={"subscription": subscription},
         )
     return subscription
 

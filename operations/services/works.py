@@ -78,9 +78,10 @@ def _check(work: TechnicalWork, *, announced_at: datetime) -> None:
 
 
 def _notify(work: TechnicalWork, event: str) -> None:
-    from ..tasks import work_notify
+    """Owed in the work's own transaction; the dispatcher writes one email row per recipient."""
+    from outbox.services import outbox_enqueue
 
-    transaction.on_commit(lambda: work_notify.delay(work.pk, event))
+    outbox_enqueue(kind="operations.work_notify", payload={"work_id": work.pk, "event": event})
 
 
 @transaction.atomic
@@ -200,8 +201,10 @@ def works_send_reminders(*, now: datetime | None = None) -> int:
         # Claim the rows first: two beat runs racing each other remind each work once.
         ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
         TechnicalWork.objects.filter(pk__in=ids).update(reminder_sent_at=now)
-        for pk in ids:
-            from ..tasks import work_notify
+        from outbox.services import outbox_enqueue_many
 
-            transaction.on_commit(lambda pk=pk: work_notify.delay(pk, "reminder"))
+        outbox_enqueue_many(
+            {"kind": "operations.work_notify", "payload": {"work_id": pk, "event": "reminder"}}
+            for pk in ids
+        )
     return len(ids)

@@ -1,5 +1,7 @@
 """Forms of the staff's admin views: reply or note, section 8 decision, a phone call."""
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -67,20 +69,39 @@ class DecisionForm(forms.Form):
     )
 
 
-class PhoneCallForm(forms.Form):
-    """4.2: staff register a call as a ticket."""
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{8,20}$")
 
-    subscriber = forms.ModelChoiceField(label=_("Subscriber"), queryset=Subscriber.objects.all())
+
+class PhoneCallForm(forms.Form):
+    """4.2: staff register a call as a ticket.
+
+    The subscriber is chosen with the admin's autocomplete (the subscriber admin's queryset, so a
+    consultant would find only their firm's). The widget is given when the field is built: a
+    widget swapped in later has no choices bound and the page could not render.
+    """
+
+    subscriber = forms.ModelChoiceField(
+        label=_("Subscriber"),
+        queryset=Subscriber.objects.all(),
+        widget=AutocompleteSelect(Ticket._meta.get_field("subscriber"), admin.site),
+    )
     caller_name = forms.CharField(label=_("Caller's name"), max_length=255)
-    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=32)
+    caller_phone = forms.CharField(
+        label=_("Caller's phone"), max_length=32, help_text=_("For example, +7 701 123 45 67.")
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     subject = forms.CharField(label=_("Subject"), max_length=255)
     text = forms.CharField(label=_("What the caller asks"), widget=forms.Textarea)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, subscribers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subscriber"].widget = AutocompleteSelect(
-            Ticket._meta.get_field("subscriber"), admin.site
-        )
-        # A widget set after the field is built has no choices of its own (the page was a 500).
-        self.fields["subscriber"].widget.choices = self.fields["subscriber"].choices
+        if subscribers is not None:
+            self.fields["subscriber"].queryset = subscribers
+
+    def clean_caller_phone(self):
+        phone = self.cleaned_data["caller_phone"].strip()
+        if not PHONE_RE.match(phone) or sum(ch.isdigit() for ch in phone) < 10:
+            raise forms.ValidationError(
+                _("Enter the phone number with its code, for example +7 701 123 45 67.")
+            )
+        return phone

@@ -1,15 +1,12 @@
 """Tickets in the admin: queues by kind and partner, SLA columns and filters, and the service
 calls behind every change (the admin never writes a ticket by itself)."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,7 +17,6 @@ from ..models import (
     Ticket,
     TicketAttachment,
     TicketMessage,
-    TicketStatus,
     kind_of_category,
 )
 from ..selectors import tickets_for_staff
@@ -31,32 +27,9 @@ from ..services import (
     ticket_sender_confirm,
     ticket_sender_reject,
 )
+from .actions import TicketActionsMixin
+from .queues import AssigneeFilter, PartnerFirmFilter, QueueFilter, search_tickets, sla_badge
 from .views import TicketAdminViews
-
-
-class SlaFilter(admin.SimpleListFilter):
-    title = _("SLA")
-    parameter_name = "sla"
-
-    def lookups(self, request, model_admin):
-        return [("breached", _("breached")), ("due_1h", _("due within 1 h"))]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        waiting = Q(status=TicketStatus.NEW, reacted_at__isnull=True)
-        if self.value() == "breached":
-            return queryset.filter(
-                Q(breached_at__isnull=False)
-                | Q(reacted_at__gt=F("reaction_due_at"))
-                | (waiting & Q(reaction_due_at__lte=now))
-            )
-        if self.value() == "due_1h":
-            return queryset.filter(
-                waiting,
-                reaction_due_at__gt=now,
-                reaction_due_at__lte=now + datetime.timedelta(hours=1),
-            )
-        return queryset
 
 
 class AttachmentInline(admin.TabularInline):
@@ -146,51 +119,39 @@ class TicketAdminForm(forms.ModelForm):
         return data
 
 
-def _duration(delta: datetime.timedelta) -> str:
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours} ч {minutes:02d} мин"
-    return f"{days} д {text}" if days else text
-
-
 @admin.register(Ticket)
-class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
+class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin.ModelAdmin):
     form = TicketAdminForm
     list_display = (
         "pk",
-        "subject",
+        "short_subject",
         "subscriber",
         "category",
         "status",
-        "channel",
         "sender_check",
-        "partner_firm",
         "assignee",
-        "reaction_due_at",
-        "time_left",
+        "sla",
     )
-    list_display_links = ("pk", "subject")
+    list_display_links = ("pk", "short_subject")
     list_filter = (
-        SlaFilter,
-        "sender_check",
+        QueueFilter,
         "status",
         "kind",
         "category",
         "channel",
-        ("partner_firm", admin.RelatedOnlyFieldListFilter),
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        "sender_check",
+        PartnerFirmFilter,
+        AssigneeFilter,
     )
-    list_select_related = ("subscriber", "partner_firm", "assignee")
-    search_fields = (
-        "=id",
-        "subject",
-        "subscriber__name",
-        "subscriber__person_full_name",
-        "sender_email",
-    )
-    ordering = ("reaction_due_at",)
-    date_hierarchy = "opened_at"
+    list_select_related = ("subscriber", "assignee")
+    search_fields = ("subject",)  # the search itself is queues.search_tickets
+    search_help_text = _("A ticket number, or words of the subject, sender or subscriber.")
+    # Matches the partial index over open tickets (ticket_open_queue_idx) and the full one.
+    ordering = ("reaction_due_at", "id")
+    # Every page would count the whole table a second time for "N of M".
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["assign_to_me", "assign_to", "accept", "confirm_sender", "reject_sender"]
     fields = (
         ("subscriber", "status"),
         ("category", "work_type"),
@@ -209,7 +170,6 @@ class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
     editable_fields = ("category", "work_type", "partner_firm", "assignee")
     autocomplete_fields = ("assignee",)
     inlines = [MessageInline]
-    actions = ["confirm_sender", "reject_sender"]
 
     @admin.action(description=_("Confirm the sender of the chosen tickets"), permissions=["change"])
     def confirm_sender(self, request, queryset):
@@ -240,9 +200,8 @@ class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # 4.1: a partner's consultant sees only the partner tickets routed to their firm.
-        return tickets_for_staff(user=request.user).select_related(
-            "subscriber", "partner_firm", "assignee", "opened_by", "infobase", "work_type"
-        )
+        # The changelist joins only what it shows (list_select_related).
+        return tickets_for_staff(user=request.user)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -255,14 +214,18 @@ class TicketAdmin(AuditedAdminMixin, TicketAdminViews, admin.ModelAdmin):
 
     @admin.display(description=_("time left"), ordering="reaction_due_at")
     def time_left(self, obj):
-        if obj.reacted_at:
-            return _("reacted")
-        if obj.status != TicketStatus.NEW:
-            return "—"
-        left = obj.reaction_due_at - timezone.now()
-        if left.total_seconds() < 0:
-            return _("overdue by %(time)s") % {"time": _duration(left)}
-        return _duration(left)
+        return sla_badge(obj)
+
+    @admin.display(description=_("SLA"), ordering="reaction_due_at")
+    def sla(self, obj):
+        return sla_badge(obj)
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def short_subject(self, obj):
+        return Truncator(obj.subject).chars(60)
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_tickets(queryset, search_term), False
 
     def save_model(self, request, obj, form, change):
         """The editable fields go through the services: a new category recomputes the deadline

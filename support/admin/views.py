@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from onebuh import files
 from onebuh.admin_mixins import admin_view_permissions
 from subscribers.audit import audit_record, client_ip
+from subscribers.models import Subscriber
 
 from ..models import Channel, TicketAttachment
 from ..selectors import sla_report
@@ -174,7 +175,8 @@ class TicketAdminViews:
     def phone_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = PhoneCallForm(request.POST or None)
+        subscribers = self.admin_site._registry[Subscriber].get_queryset(request)
+        form = PhoneCallForm(request.POST or None, subscribers=subscribers)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -190,7 +192,9 @@ class TicketAdminViews:
                     sender_phone=data["caller_phone"],
                 )
             except ValidationError as error:
-                _errors(request, error)
+                # A refusal of the service (a quota, a channel) is shown on the form; nothing
+                # was saved (ticket_open is atomic).
+                form.add_error(None, error)
             else:
                 messages.success(request, _("The call is registered as a ticket."))
                 return self._back(ticket)

@@ -142,7 +142,7 @@ def _route(mail: ParsedMail) -> tuple[str, Ticket | None]:
         return Outcome.APPENDED, ticket
     if subscriber is None:
         if mail.sender_email and not mail.sender.failed:
-            transaction.on_commit(lambda: _point_to_panel(mail))
+            _point_to_panel(mail)
         return Outcome.UNKNOWN_SENDER, None
     return Outcome.OPENED, _open(mail, subscriber, user, files, refused, verified=True)
 

@@ -244,6 +244,17 @@ class Ticket(models.Model):
             models.Index(fields=["subscriber", "-opened_at"], name="ticket_subscriber_idx"),
             # The admin queues: sorted by due time within a status.
             models.Index(fields=["status", "reaction_due_at"], name="ticket_status_due_idx"),
+            # The admin's queue of open tickets (its default view) in its order, and the same
+            # order over every ticket ("all tickets"): no sort of the whole table per page.
+            models.Index(
+                fields=["reaction_due_at", "id"],
+                name="ticket_open_queue_idx",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
+            models.Index(fields=["reaction_due_at", "id"], name="ticket_due_order_idx"),
+            # The admin's search (support/admin/queues.py) uses trigram indexes over
+            # UPPER(subject / sender_email / sender_name): PostgreSQL only, so they are made by
+            # migration 0004 (RunPython), not declared here (SQLite runs `make run`).
             # 1C-Connect threading: the open ticket of a dialog.
             models.Index(
                 fields=["connect_dialog_id"],

@@ -3,7 +3,6 @@ ticket before the commit so replies to it thread back (4.2, email channel)."""
 
 from django.conf import settings
 from django.core.mail import make_msgid
-from django.db import transaction
 
 from onebuh.emails import send_templated_email
 
@@ -21,7 +20,8 @@ def support_address() -> str:
 def ticket_email(
     *, ticket: Ticket, template: str, to: str, context: dict | None = None, automatic=False
 ) -> str:
-    """Queue an email about the ticket after the commit; returns its stored Message-ID."""
+    """Owe an email about the ticket (outbox, in the caller's transaction); returns its stored
+    Message-ID."""
     message_id = make_msgid(domain=_domain())
     references = list(
         TicketMailId.objects.filter(ticket=ticket)
@@ -36,17 +36,15 @@ def ticket_email(
         headers["In-Reply-To"] = references[-1]
         headers["References"] = " ".join(references[-20:])
     context = {"ticket": ticket, **(context or {})}
-    transaction.on_commit(
-        lambda: send_templated_email(
-            template=template,
-            to=[to],
-            context=context,
-            headers=headers,
-            from_email=support_address(),
-            reply_to=[settings.SUPPORT_EMAIL],
-            # RFC 3834: our automatic answers are marked so other robots do not answer them;
-            # a staff member's answer is a person's mail.
-            auto_submitted="auto-replied" if automatic else None,
-        )
+    send_templated_email(
+        template=template,
+        to=[to],
+        context=context,
+        headers=headers,
+        from_email=support_address(),
+        reply_to=[settings.SUPPORT_EMAIL],
+        # RFC 3834: our automatic answers are marked so other robots do not answer them;
+        # a staff member's answer is a person's mail.
+        auto_submitted="auto-replied" if automatic else None,
     )
     return message_id

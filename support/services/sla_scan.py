@@ -7,9 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from onebuh.emails import send_templated_email
+from outbox.email import emails_batched
+from outbox.services import outbox_enqueue_many
 
 from ..models import Ticket, TicketStatus
 
+SLA_NOTIFY_KIND = "support.sla_notify"
 WARNING = "warning"
 BREACH = "breach"
 
@@ -30,8 +33,6 @@ def _claim(queryset, *, mark: str, order: str, now, batch_size: int) -> list[int
 @transaction.atomic
 def sla_scan(*, now=None, batch_size: int = 2000) -> dict[str, int]:
     """One pass; what does not fit the batch is taken by the next minute's pass."""
-    from ..tasks import sla_notify
-
     now = now or timezone.now()
     waiting = Ticket.objects.filter(status=TicketStatus.NEW, reacted_at__isnull=True)
     warned = _claim(
@@ -48,10 +49,13 @@ def sla_scan(*, now=None, batch_size: int = 2000) -> dict[str, int]:
         now=now,
         batch_size=batch_size,
     )
-    if warned:
-        transaction.on_commit(lambda: sla_notify.delay(kind=WARNING, ticket_ids=warned))
-    if breached:
-        transaction.on_commit(lambda: sla_notify.delay(kind=BREACH, ticket_ids=breached))
+    # The notifications are owed in the same transaction as the stamps (outbox kind
+    # "support.sla_notify"): a stamp never commits without its notification.
+    outbox_enqueue_many(
+        {"kind": SLA_NOTIFY_KIND, "payload": {"kind": kind, "ticket_ids": ids}}
+        for kind, ids in ((WARNING, warned), (BREACH, breached))
+        if ids
+    )
     return {"warned": len(warned), "breached": len(breached)}
 
 
@@ -63,22 +67,27 @@ def _queue_address(ticket: Ticket) -> str:
 
 def sla_notifications_send(*, kind: str, ticket_ids: list[int]) -> int:
     """The warning goes to the ticket's queue and its assignee, the breach to the operator's
-    duty manager (escalation). Runs after the stamps are committed, so it is sent once."""
+    duty manager (escalation). Runs once, in the dispatcher's transaction that marks its outbox
+    row sent; the emails it owes are outbox rows too."""
     tickets = Ticket.objects.filter(pk__in=ticket_ids).select_related(
         "subscriber", "assignee", "partner_firm"
     )
     sent = 0
-    for ticket in tickets:
-        if kind == WARNING:
-            recipients = [_queue_address(ticket)]
-            if ticket.assignee_id and ticket.assignee.email:
-                recipients.append(ticket.assignee.email)
-        else:
-            recipients = [settings.ONEBUH_SUPPORT_DUTY_EMAIL]
-        send_templated_email(
-            template=f"support-sla-{kind}",
-            to=recipients,
-            context={"ticket": ticket, "admin_url": f"/admin/support/ticket/{ticket.pk}/change/"},
-        )
-        sent += 1
+    with emails_batched():
+        for ticket in tickets:
+            if kind == WARNING:
+                recipients = [_queue_address(ticket)]
+                if ticket.assignee_id and ticket.assignee.email:
+                    recipients.append(ticket.assignee.email)
+            else:
+                recipients = [settings.ONEBUH_SUPPORT_DUTY_EMAIL]
+            send_templated_email(
+                template=f"support-sla-{kind}",
+                to=recipients,
+                context={
+                    "ticket": ticket,
+                    "admin_url": f"/admin/support/ticket/{ticket.pk}/change/",
+                },
+            )
+            sent += 1
     return sent

@@ -6,6 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from billing.services import billing_run
+from outbox.dispatcher import outbox_dispatch
 from tests.billing.factories import SubscriptionFactory, TariffFactory
 
 # A fixed calendar: November 2026 in Almaty. Invoices of the 1st are due on the 11th.
@@ -54,6 +55,7 @@ def subscription(subscriber, tariff, travel):
 def charged(subscription):
     """The November invoice of the persona subscriber: 30 000 ₸, due 11.11.2026."""
     (invoice,) = billing_run()
+    outbox_dispatch()  # its invoice email goes out, as after the run's commit
     return invoice
 
 

@@ -128,8 +128,9 @@ def test_an_overpayment_stays_as_an_advance_for_the_next_invoice(charged, subscr
 
 
 def test_an_accountant_records_a_bank_transfer_in_admin(
-    staff_client, staff_accountant, charged, subscriber
+    staff_client, staff_accountant, charged, subscriber, travel
 ):
+    travel(datetime.datetime(2026, 11, 21, 9, 0, tzinfo=datetime.UTC))  # after its receipt
     client = staff_client(staff_accountant)
     response = client.post(
         reverse("admin:billing_payment_add"),
@@ -159,3 +160,23 @@ def test_an_accountant_records_a_bank_transfer_in_admin(
     )
     assert again.status_code == 200
     assert Payment.objects.count() == 1
+
+
+def test_a_manual_payment_cannot_be_received_in_the_future(
+    staff_client, staff_accountant, subscriber
+):
+    client = staff_client(staff_accountant)
+    assert client.get(reverse("admin:billing_payment_add")).status_code == 200
+    response = client.post(
+        reverse("admin:billing_payment_add"),
+        {
+            "subscriber": subscriber.pk,
+            "amount": "1000.00",
+            "external_id": "ПП-999",
+            "received_at_0": "20.11.2099",
+            "received_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Дата поступления не может быть в будущем." in response.content.decode()
+    assert Payment.objects.count() == 0

@@ -14,6 +14,7 @@ from billing.services import (
     subscribers_resume_settled,
     subscribers_suspend_overdue,
 )
+from outbox.dispatcher import outbox_dispatch
 from subscribers.models import SubscriberStateChange, SubscriberStatus, SuspensionReason
 from tests.billing.conftest import NOV_1, at
 from tests.billing.factories import SubscriptionFactory
@@ -103,6 +104,7 @@ def test_a_settling_correction_also_resumes(charged, subscriber, staff_accountan
 def _suspend(subscriber, travel):
     suspended_at = travel(at(DUE + datetime.timedelta(days=1), 0, 20))
     subscribers_suspend_overdue()
+    outbox_dispatch()  # what the pass owes goes out, as after its commit
     return suspended_at
 
 

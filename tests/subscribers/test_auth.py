@@ -130,6 +130,8 @@ def test_staff_login_asks_for_the_totp_code(client, operator_engineer, mfa):
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(operator_engineer.pk)
+    # Staff land in the admin after the second factor, not on the panel's registration.
+    assert response.url == reverse("admin:index")
 
 
 def test_subscribers_do_not_need_a_second_factor(client, owner):

@@ -110,7 +110,7 @@ def test_admin_category_change_recomputes_the_deadline(staff_client, operator_en
     assert ticket.reaction_due_at == at(2026, 11, 30, 17)
 
 
-def test_sla_filters_and_time_left(staff_client, operator_engineer, travel):
+def test_queue_views_and_sla_badges(staff_client, operator_engineer, travel):
     travel(at(2026, 11, 24, 10))
     late = open_ticket(category=Category.INCIDENT_1, subject="Просроченный")  # due 14:00
     travel(at(2026, 11, 24, 14, 30))
@@ -118,11 +118,13 @@ def test_sla_filters_and_time_left(staff_client, operator_engineer, travel):
     travel(at(2026, 11, 24, 17, 45))
     client = staff_client(operator_engineer)
     url = reverse("admin:support_ticket_changelist")
-    breached = client.get(url, {"sla": "breached"}).content.decode()
-    assert late.subject in breached and soon.subject not in breached
-    due = client.get(url, {"sla": "due_1h"}).content.decode()
+    overdue = client.get(url, {"queue": "overdue"}).content.decode()
+    assert late.subject in overdue and soon.subject not in overdue
+    assert 'class="sla sla-red"' in overdue and "3 ч 45 мин" in overdue
+    due = client.get(url, {"queue": "soon"}).content.decode()
     assert soon.subject in due and late.subject not in due
-    assert "0 ч 45 мин" in due
+    # 75% of the 4 hours used at 17:30: amber with 45 minutes left.
+    assert 'class="sla sla-amber"' in due and "0 ч 45 мин" in due
 
 
 def test_monthly_sla_report(staff_client, operator_engineer, travel):

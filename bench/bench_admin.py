@@ -1,0 +1,188 @@
+"""The staff's admin at scale: 300,000 tickets and 1,000,000 ledger entries; the ticket and ledger
+changelists (first page, default ordering), a search in each, next to a trivial admin page.
+Targets (issue 13): changelists <= 150 ms median, search <= 300 ms.
+
+Run by bench/run.py (`make bench`, or `bench/run.py bench_admin`) on the benchmark database. The
+data is loaded once and kept (BENCH_ADMIN_DROP=1 deletes it at the end); each page is requested
+through the whole Django stack (test client, a signed-in operator engineer with a second factor).
+"""
+
+import datetime
+import os
+import random
+import statistics
+import time
+
+from common import setup
+
+setup()
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from billing.load import generate as generate_billing  # noqa: E402
+from billing.models import LedgerEntry  # noqa: E402
+from subscribers.load import generate_subscribers  # noqa: E402
+from subscribers.models import PartnerFirm, User  # noqa: E402
+from subscribers.roles import GROUP_NAMES, StaffRole, sync_staff_groups  # noqa: E402
+from support import sla  # noqa: E402
+from support.models import (  # noqa: E402
+    PARTNER_CATEGORIES,
+    Category,
+    Channel,
+    PartnerAssignment,
+    Ticket,
+    TicketStatus,
+    kind_of_category,
+)
+
+TICKETS = 300_000
+LEDGER = 1_000_000
+SUBSCRIBERS = 2_000
+MARK = "Нагрузка админки"
+RUNS = 15
+
+
+def _load_tickets(subscriber_ids, staff_ids, firm_ids) -> None:
+    rng = random.Random(13)
+    now = timezone.now()
+    firms = {pk: firm_ids[i % len(firm_ids)] for i, pk in enumerate(subscriber_ids)}
+    PartnerAssignment.objects.bulk_create(
+        [PartnerAssignment(subscriber_id=pk, partner_firm_id=firms[pk]) for pk in subscriber_ids],
+        ignore_conflicts=True,
+    )
+    categories = list(Category.values)
+    written = 0
+    while written < TICKETS:
+        batch = []
+        for _ in range(min(20_000, TICKETS - written)):
+            category = rng.choice(categories)
+            subscriber_id = rng.choice(subscriber_ids)
+            # A year of history: most closed, the last days open.
+            age = datetime.timedelta(seconds=int(rng.random() ** 3 * 365 * 86400))
+            opened_at = now - age
+            due = sla.reaction_due_at(category, opened_at)
+            closed = age > datetime.timedelta(days=5)
+            reacted = opened_at + (due - opened_at) * rng.uniform(0.1, 1.3) if closed else None
+            batch.append(
+                Ticket(
+                    subscriber_id=subscriber_id,
+                    channel=rng.choice(Channel.values),
+                    category=category,
+                    kind=kind_of_category(category),
+                    partner_firm_id=firms[subscriber_id]
+                    if category in PARTNER_CATEGORIES
+                    else None,
+                    assignee_id=rng.choice(staff_ids) if closed or rng.random() < 0.5 else None,
+                    subject=f"{rng.choice(['Не открывается база', 'Ошибка при проведении', 'Нет доступа', 'Вопрос по отчёту'])} {written}",
+                    status=TicketStatus.CLOSED if closed else TicketStatus.NEW,
+                    sender_name=MARK,
+                    opened_at=opened_at,
+                    updated_at=opened_at,
+                    reaction_due_at=due,
+                    warning_at=sla.warning_at(category, opened_at),
+                    reacted_at=reacted,
+                    closed_at=reacted,
+                    # Old ones were stamped by the scan long ago; keeps the bench's scan quiet.
+                    warned_at=opened_at if closed else None,
+                    breached_at=due if closed and reacted > due else None,
+                )
+            )
+        with transaction.atomic():
+            Ticket.objects.bulk_create(batch, batch_size=5000)
+        written += len(batch)
+        print(f"  tickets: {written}", flush=True)
+
+
+def load() -> None:
+    started = time.perf_counter()
+    sync_staff_groups()
+    firm_ids = [
+        PartnerFirm.objects.get_or_create(bin=f"99014000000{n}", defaults={"name": f"Партнёр {n}"})[
+            0
+        ].pk
+        for n in range(3)
+    ]
+    engineer = _engineer()
+    staff_ids = [engineer.pk]
+    have_tickets = Ticket.objects.filter(sender_name=MARK).count()
+    have_ledger = LedgerEntry.objects.count()
+    if have_tickets >= TICKETS and have_ledger >= LEDGER:
+        return
+    subscriber_ids = generate_subscribers(count=SUBSCRIBERS, seed=13)
+    if have_tickets < TICKETS:
+        _load_tickets(subscriber_ids, staff_ids, firm_ids)
+    if have_ledger < LEDGER:
+        print(
+            generate_billing(
+                subscriber_ids=subscriber_ids,
+                seed=13,
+                ledger_entries_per_subscriber=LEDGER // SUBSCRIBERS,
+            ),
+            flush=True,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE support_ticket")
+        cursor.execute("VACUUM ANALYZE billing_ledgerentry")
+        cursor.execute("VACUUM ANALYZE subscribers_subscriber")
+    print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _engineer() -> User:
+    user, created = User.objects.get_or_create(
+        email="bench-engineer@1b.kz", defaults={"full_name": "Инженер нагрузки", "is_staff": True}
+    )
+    if created:
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[StaffRole.OPERATOR_ENGINEER]))
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def measure(client: Client, label: str, url: str) -> None:
+    for _ in range(2):  # warm the caches (templates, the database's buffers)
+        response = client.get(url, HTTP_HOST="localhost")
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        client.get(url, HTTP_HOST="localhost")
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    print(
+        f"{label:<44} median {statistics.median(times):7.1f} ms   p90 {times[int(RUNS * 0.9)]:7.1f} ms",
+        flush=True,
+    )
+
+
+def main() -> None:
+    load()
+    print(
+        f"tickets: {Ticket.objects.count()}, ledger entries: {LedgerEntry.objects.count()}",
+        flush=True,
+    )
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(_engineer())
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
+    session.save()
+    some = Ticket.objects.filter(sender_name=MARK).order_by("-id").values("pk").first()["pk"]
+    measure(client, "trivial page (partner firms)", "/admin/subscribers/partnerfirm/")
+    measure(client, "ticket changelist", "/admin/support/ticket/")
+    measure(client, "ticket changelist, all statuses", "/admin/support/ticket/?queue=all")
+    measure(client, "ticket search (words)", "/admin/support/ticket/?q=ошибка+проведении")
+    measure(client, "ticket search (number)", f"/admin/support/ticket/?q={some}")
+    measure(client, "ledger changelist", "/admin/billing/ledgerentry/")
+    measure(client, "ledger search", "/admin/billing/ledgerentry/?q=Нагрузка")
+    if os.environ.get("BENCH_ADMIN_DROP"):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM support_ticket WHERE sender_name = %s", [MARK])
+
+
+if __name__ == "__main__":
+    main()

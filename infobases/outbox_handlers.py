@@ -1,0 +1,21 @@
+"""The infobases app's kinds of outbox rows (see outbox/registry.py)."""
+
+from outbox.email import emails_batched
+from outbox.registry import outbox_handler
+
+from . import storage
+from .services.backups import DELETE_FILES_KIND
+
+
+@outbox_handler(DELETE_FILES_KIND)
+def delete_files(payload: dict, *, chunk: dict, message) -> None:
+    """Safe to repeat: a file already gone counts as deleted."""
+    storage.delete_files(payload["paths"])
+
+
+@outbox_handler("infobases.release_notify", transactional=True)
+def release_notify(payload: dict, *, chunk: dict, message) -> None:
+    from .notifications import release_notify as notify
+
+    with emails_batched():
+        notify(release_id=payload["release_id"], subscriber_ids=payload["subscriber_ids"])

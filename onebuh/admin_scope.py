@@ -1,0 +1,39 @@
+"""Partner scope in the admin (4.1): a partner's consultant sees only the subscribers assigned to
+their firm (`support.PartnerAssignment`) and those subscribers' objects; operator staff see all.
+
+Every model admin that shows a subscriber's objects to a role a consultant may hold uses
+`PartnerScopedAdminMixin`; its `get_queryset` is what the changelist, the change page, the
+history and the autocomplete read, so one filter covers them all (another firm's object is 404
+on its change page, absent from lists and autocompletes). `tests/test_admin_partner_walk.py`
+walks every registered admin URL as a consultant with another firm's objects.
+"""
+
+from django.db.models import QuerySet
+
+
+def consultant_firm_id(user) -> int | None:
+    """The firm whose scope limits this person, or None for operator staff."""
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return None
+    return user.partner_firm_id
+
+
+def scope_to_partner(queryset: QuerySet, *, user, subscriber_path: str) -> QuerySet:
+    """Narrow `queryset` to the consultant's firm. `subscriber_path` leads from the model to its
+    subscriber ("" for the Subscriber itself, "subscriber" for a model with that key)."""
+    firm_id = consultant_firm_id(user)
+    if firm_id is None:
+        return queryset
+    prefix = f"{subscriber_path}__" if subscriber_path else ""
+    return queryset.filter(**{f"{prefix}support_partner__partner_firm_id": firm_id})
+
+
+class PartnerScopedAdminMixin:
+    partner_scope_path = "subscriber"
+
+    def get_queryset(self, request):
+        return scope_to_partner(
+            super().get_queryset(request),
+            user=request.user,
+            subscriber_path=self.partner_scope_path,
+        )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxConfig(AppConfig):
+    name = "outbox"
+    verbose_name = _("Outbox")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Each app declares its kinds of side effect (and its dispatcher passes) in
+        # <app>/outbox_handlers.py; importing them registers them.
+        autodiscover_modules("outbox_handlers")
