@@ -140,7 +140,10 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Check the service account in the infobases"))
+    # Each check calls the cluster: the operator's right, not a viewer's (the permission walk).
+    @admin.action(
+        description=_("Check the service account in the infobases"), permissions=["change"]
+    )
     def check_service_account(self, request, queryset):
         for infobase in queryset[:20]:  # Each check is a call to the cluster.
             problem = selectors.infobase_cluster_health(infobase=infobase)
