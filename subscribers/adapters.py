@@ -6,6 +6,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from .audit_actions import AuditAction
+
 INVITATION_SESSION_KEY = "onebuh_invitation_token"
 PASSWORD_NOTICES = {
     "account/email/password_changed": "change",
@@ -35,7 +37,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         membership = user.memberships.select_related("subscriber").first()
         audit_record(
-            action="auth.login",
+            action=AuditAction.LOGIN,
             subscriber=membership.subscriber if membership else None,
             actor=user,
             target=user,
@@ -47,7 +49,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         login = credentials.get("email") or credentials.get("username") or ""
         audit_record(
-            action="auth.login_failed", data={"login": str(login)[:254]}, ip=client_ip(request)
+            action=AuditAction.LOGIN_FAILED, data={"login": str(login)[:254]}, ip=client_ip(request)
         )
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):

@@ -511,18 +511,75 @@ ONEBUH_OPERATOR = {
     "name": "ТОО «Интернет-компания PS»",
     "bin": os.environ.get("ONEBUH_OPERATOR_BIN", "000740001307"),
     "address": os.environ.get("ONEBUH_OPERATOR_ADDRESS", "Республика Казахстан, г. Алматы"),
-    "iban": os.environ.get("ONEBUH_OPERATOR_IBAN", "KZ000000000000000000"),
+    # ИИК (IBAN) of the operator; the default is a well-formed demo account of the same bank.
+    "iban": os.environ.get("ONEBUH_OPERATOR_IBAN", "KZ566010002000012345"),
     "bank": os.environ.get("ONEBUH_OPERATOR_BANK", "АО «Народный Банк Казахстана»"),
     "bik": os.environ.get("ONEBUH_OPERATOR_BIK", "HSBKKZKX"),
+    # Код бенефициара (17: a resident non-state commercial organisation) and the payment purpose
+    # code for services (КНП 859), printed on invoices for the payer's payment order.
+    "kbe": os.environ.get("ONEBUH_OPERATOR_KBE", "17"),
+    "knp": os.environ.get("ONEBUH_OPERATOR_KNP", "859"),
+    # VAT: a rate in percent ("12") included in the prices, or empty for "без НДС".
+    "vat_rate": os.environ.get("ONEBUH_OPERATOR_VAT_RATE", ""),
+    "director": os.environ.get("ONEBUH_OPERATOR_DIRECTOR", "Директор"),
     "phone": "+7 (727) 388-82-31",
     "email": "support@1b.kz",
     "site": "https://1b.kz",
 }
 
+# The operator's own accounts (ИИК/IBAN, comma-separated): credits to them in an imported bank
+# statement are payments; other accounts and debits are ignored. Default: the invoice's ИИК.
+ONEBUH_OPERATOR_ACCOUNTS = [
+    account.strip().upper()
+    for account in os.environ.get("ONEBUH_OPERATOR_ACCOUNTS", ONEBUH_OPERATOR["iban"]).split(",")
+    if account.strip()
+]
+
+# Online payment (billing/providers/): "cloudpayments" (the acquirer), "sandbox" (a local page
+# marked as a sandbox that completes the flow, for make run and tests) or "" (no online payment).
+ONEBUH_PAYMENT_PROVIDER = os.environ.get("ONEBUH_PAYMENT_PROVIDER", "")
+ONEBUH_CLOUDPAYMENTS = {
+    "public_id": os.environ.get("ONEBUH_CLOUDPAYMENTS_PUBLIC_ID", ""),
+    # The API secret signs the notifications (Content-HMAC) and authenticates our API calls.
+    "api_secret": os.environ.get("ONEBUH_CLOUDPAYMENTS_API_SECRET", ""),
+    "api_url": os.environ.get("ONEBUH_CLOUDPAYMENTS_API_URL", "https://api.cloudpayments.ru"),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One JSON object a line (python-json-logger) for log collectors: ONEBUH_LOG_JSON=true.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if env_bool("ONEBUH_LOG_JSON", False) else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The MT940 reader logs every failed pattern; the importer reports the line instead.
+        "mt940": {"level": "CRITICAL"},
+    },
 }
+
+# Prometheus: GET /metrics with "Authorization: Bearer <token>" (onebuh/metrics.py); unset, the
+# endpoint answers 404.
+ONEBUH_METRICS_TOKEN = os.environ.get("ONEBUH_METRICS_TOKEN", "")
+# Error reports to Sentry (or a compatible service) when set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )

@@ -17,14 +17,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from infobases.models import PlacementRequest
 from infobases.provisioning.base import ProvisioningError
 from infobases.provisioning.dtfile import LOCAL_FORMAT, LOCAL_MARKER
-from infobases.services import placement_request_create
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -156,38 +153,51 @@ def test_the_bombs_are_small_files_that_expand_hugely(marker_bomb, entry_bomb, t
                 assert handle.read(MiB) == bytes(MiB)
 
 
-def test_uploading_the_marker_bomb_in_the_panel_is_refused_in_russian(
-    client, owner, subscriber, marker_bomb, infobases_dir
-):
-    content = marker_bomb.read_bytes()
+def _upload(client, run_now, content: bytes) -> dict:
+    """The panel's upload as the browser does it: start, the parts, complete (a worker checks)."""
+    start = client.post(
+        reverse("infobases:upload_start"),
+        {"name": "Бомба", "filename": "base.dt", "size": len(content), "comment": ""},
+    )
+    assert start.status_code == 201, start.content
+    session = start.json()
+    size = session["part_bytes"]
+    for number, offset in enumerate(range(0, len(content), size), start=1):
+        target = client.post(session["part_url"].replace("/0/", f"/{number}/")).json()["url"]
+        body = content[offset : offset + size]
+        put = client.generic("PUT", target, body, content_type="application/octet-stream")
+        assert put.status_code == 200
+    sha = hashlib.sha256(content).hexdigest()
+    done = run_now(lambda: client.post(session["complete_url"], {"sha256": sha}))
+    assert done.status_code == 202, done.content
+    return client.get(session["status_url"]).json()
+
+
+@pytest.fixture
+def manager(client, owner, tariff, settings):
+    settings.ONEBUH_UPLOAD_PART_BYTES = 2 * MiB  # a bomb goes in one part
     client.force_login(owner)
-    assert client.get(reverse("infobases:upload")).status_code == 200
-    data = {
-        "file": SimpleUploadedFile("base.dt", content),
-        "sha256": hashlib.sha256(content).hexdigest(),
-        "name": "Бомба",
-    }
-    responses = []
-    peak = _peak_while(lambda: responses.append(client.post(reverse("infobases:upload"), data)))
-    assert responses[0].status_code == 200
-    assert "больше допустимого" in responses[0].content.decode()
+    assert client.get(reverse("infobases:upload")).status_code == 200  # the page is rendered
+    return client
+
+
+def test_uploading_the_marker_bomb_in_the_panel_is_refused_in_russian(
+    manager, marker_bomb, infobases_dir, run_now
+):
+    states = []
+    peak = _peak_while(lambda: states.append(_upload(manager, run_now, marker_bomb.read_bytes())))
+    assert states[0]["status"] == "failed"
+    assert "больше допустимого" in str(states[0])
     assert peak < 64 * MiB  # the marker is never expanded whole
     assert not PlacementRequest.objects.exists()
     assert not [p for p in infobases_dir.rglob("*") if p.is_file()]
 
 
 @pytest.mark.parametrize("bomb", ["marker_bomb", "entry_bomb", "total_bomb", "count_bomb"])
-def test_each_bomb_is_refused_at_upload(request, bomb, subscriber, owner, infobases_dir):
-    content = request.getfixturevalue(bomb).read_bytes()
-    with pytest.raises(ValidationError) as error:
-        placement_request_create(
-            subscriber=subscriber,
-            uploaded_by=owner,
-            uploaded=SimpleUploadedFile("base.dt", content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            name="Бомба",
-        )
-    assert "больше допустимого" in " ".join(error.value.messages)
+def test_each_bomb_is_refused_at_upload(request, bomb, manager, infobases_dir, run_now):
+    state = _upload(manager, run_now, request.getfixturevalue(bomb).read_bytes())
+    assert state["status"] == "failed" and "больше допустимого" in str(state)
+    assert not PlacementRequest.objects.exists()
     assert not [p for p in infobases_dir.rglob("*") if p.is_file()]
 
 
