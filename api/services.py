@@ -116,6 +116,9 @@ def api_tokens_revoke_for(
     revoked = tokens.update(revoked_at=timezone.now())
     if revoked:
         audit_record(
-            action="api.tokens_revoke", actor=actor, reason=reason, data={"tokens": revoked}
+            action=AuditAction.API_TOKENS_REVOKE,
+            actor=actor,
+            reason=reason,
+            data={"tokens": revoked},
         )
     return revoked

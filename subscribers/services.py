@@ -313,7 +313,7 @@ def user_password_changed(*, user: User, how: str, ip: str | None = None) -> int
     tokens were revoked."""
     revoked = api_tokens_revoke_for(user=user, reason=f"password.{how}", actor=user)
     audit_record(
-        action="auth.password_change",
+        action=AuditAction.PASSWORD_CHANGE,
         actor=user,
         target=user,
         data={"how": how, "api_tokens": revoked},
@@ -329,7 +329,7 @@ def user_email_changed(*, user: User, old_email: str, new_email: str, ip: str | 
     """The sign-in address changed: the old address is told (it is the one an intruder who
     took the account would not control), and the new one gets the same notice."""
     audit_record(
-        action="auth.email_change",
+        action=AuditAction.EMAIL_CHANGE,
         actor=user,
         target=user,
         data={"from": old_email, "to": new_email},
