@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_scope import CappedCountPaginator
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import SubscriberStatus, SuspensionReason
@@ -274,6 +275,7 @@ class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     # At a million entries: no date_hierarchy (a DISTINCT over the table), one count per page,
     # the order served by ledger_at_idx.
     show_full_result_count = False
+    paginator = CappedCountPaginator
     autocomplete_fields = ("subscriber",)
     list_select_related = ("subscriber", "invoice", "actor")
 
