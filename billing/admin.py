@@ -15,13 +15,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_scope import CappedCountPaginator
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
 from .admin_statements import BankStatementAdmin  # noqa: F401  (statements and their queue)
-from .documents import invoice_pdf, pdf_response
+from .documents import act_pdf, invoice_pdf, pdf_response
 from .forms import CorrectionForm
 from .models import (
     BillingNotice,
@@ -108,7 +109,17 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         pdf = self.admin_site.admin_view(self.pdf_view)
-        return [path("<int:pk>/pdf/", pdf, name="billing_invoice_pdf"), *super().get_urls()]
+        act = self.admin_site.admin_view(self.act_view)
+        return [
+            path("<int:pk>/pdf/", pdf, name="billing_invoice_pdf"),
+            path("<int:pk>/act/", act, name="billing_invoice_act"),
+            *super().get_urls(),
+        ]
+
+    @admin_view_permissions("view")
+    def act_view(self, request, pk):
+        invoice = get_object_or_404(Invoice.objects.select_related("subscriber", "tariff"), pk=pk)
+        return pdf_response(act_pdf(invoice=invoice), f"act-{invoice.display_number}.pdf")
 
     @admin_view_permissions("view")
     def pdf_view(self, request, pk):
@@ -130,9 +141,13 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
-        return format_html(
+        link = format_html(
             '<a href="{}">PDF</a>', reverse("admin:billing_invoice_pdf", args=[obj.pk])
         )
+        if obj.status == InvoiceStatus.PAID and obj.kind == "monthly":
+            act = reverse("admin:billing_invoice_act", args=[obj.pk])
+            link = format_html('{} · <a href="{}">{}</a>', link, act, _("Act"))
+        return link
 
     @admin.display(description=_("days overdue"))
     def days_overdue(self, obj):
@@ -275,6 +290,7 @@ class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     # At a million entries: no date_hierarchy (a DISTINCT over the table), one count per page,
     # the order served by ledger_at_idx.
     show_full_result_count = False
+    paginator = CappedCountPaginator
     autocomplete_fields = ("subscriber",)
     list_select_related = ("subscriber", "invoice", "actor")
 

@@ -48,13 +48,14 @@ def _gauge(name, documentation, labels=None):
     return GaugeMetricFamily(name, documentation, labels=labels)
 
 
-def _queue_families(model, prefix: str, what: str, statuses, now):
+def _queue_families(model, prefix: str, what: str, statuses, now, field: str = "status"):
     """Rows by state and the age of the oldest in each (one query)."""
     rows = {
-        row["status"]: row
-        for row in model.objects.filter(status__in=statuses)
-        .values("status")
+        row[field]: row
+        for row in model.objects.filter(**{f"{field}__in": statuses})
+        .values(field)
         .annotate(n=Count("pk"), oldest=Min("created_at"))
+        .order_by()
     }
     depth = _gauge(f"{prefix}", f"{what} by state", ["state"])
     age = _gauge(
@@ -108,15 +109,22 @@ class BusinessCollector:
         )
 
     def _outbox(self, now):
-        """The transactional outbox of the reliability work, when it is installed."""
-        try:
-            Outbox = apps.get_model("onebuh", "OutboxMessage")
-        except LookupError:
-            return
-        fields = {f.name for f in Outbox._meta.get_fields()}
-        if {"status", "created_at"} <= fields:
-            statuses = [value for value, _label in Outbox._meta.get_field("status").choices]
-            yield from _queue_families(Outbox, "onebuh_outbox", "Outbox messages", statuses, now)
+        """The transactional outbox (outbox app): what waits, what is in flight, what failed.
+        Sent rows are history, not a queue: they are not counted."""
+        Outbox = apps.get_model("outbox", "OutboxMessage")
+        yield from _queue_families(
+            Outbox,
+            "onebuh_outbox",
+            "Outbox messages",
+            ["pending", "sending", "failed"],
+            now,
+            field="state",
+        )
+        expired = _gauge(
+            "onebuh_outbox_expired_leases", "Outbox rows claimed by a worker whose lease ran out"
+        )
+        expired.add_metric([], Outbox.objects.filter(state="sending", lease_until__lt=now).count())
+        yield expired
 
     def _mail(self, now):
         InboundMessage = apps.get_model("support", "InboundMessage")

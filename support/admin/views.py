@@ -124,7 +124,8 @@ class TicketAdminViews:
             else:
                 messages.success(request, _("The message is added."))
                 return self._back(ticket)
-        return self._render(request, "reply.html", ticket, form=form)
+        conversation = ticket.messages.select_related("author").order_by("created_at", "id")
+        return self._render(request, "reply.html", ticket, form=form, conversation=conversation)
 
     @admin_view_permissions("change")
     def decision_view(self, request, pk):

@@ -74,6 +74,14 @@ def test_the_gauges_count_queues_stuck_work_mail_sla_and_lifecycle(client, token
     count_today("webhook_refused")
     count_today("webhook_refused")
     heartbeat("mail_poll")
+    from outbox.models import OutboxMessage
+
+    OutboxMessage.objects.create(kind="email", created_at=now - datetime.timedelta(minutes=5))
+    OutboxMessage.objects.create(
+        kind="email", state="sending", lease_until=now - datetime.timedelta(minutes=1)
+    )
+    OutboxMessage.objects.create(kind="email", state="failed")
+    OutboxMessage.objects.create(kind="email", state="sent")
 
     samples = _scrape(client)
     assert samples[("onebuh_operations", ("queued",))] == 2
@@ -90,6 +98,11 @@ def test_the_gauges_count_queues_stuck_work_mail_sla_and_lifecycle(client, token
     assert samples[("onebuh_subscriber_events_today", ("purged",))] == 0
     assert samples[("onebuh_webhook_refusals_today", ())] == 2
     assert samples[("onebuh_subscribers", ("active",))] >= 1
+    assert samples[("onebuh_outbox", ("pending",))] == 1
+    assert samples[("onebuh_outbox", ("sending",))] == 1
+    assert samples[("onebuh_outbox", ("failed",))] == 1
+    assert samples[("onebuh_outbox_oldest_age_seconds", ("pending",))] >= 300
+    assert samples[("onebuh_outbox_expired_leases", ())] == 1
 
 
 def test_a_scrape_is_a_fixed_number_of_queries(
