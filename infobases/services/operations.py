@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.emails import send_templated_email
+from onebuh.ioerrors import io_error_log, io_error_message
 from outbox.services import outbox_kick
 from subscribers.audit import audit_record
 
@@ -247,6 +248,13 @@ def operation_run(*, operation_id, driver: Driver | None = None, token=None) -> 
     try:
         with lease_kept(lambda: running.update(lease_until=lease_until())):
             HANDLERS[op.kind](op, driver or get_driver())
+    except OSError as error:
+        # A full or failing disk during a dump or restore: a Russian message for staff and the
+        # subscriber, one ERROR line; the drivers write dumps to .part files, so nothing is left
+        # half-written under the final name.
+        io_error_log(error, f"Operation {op.pk} ({op.kind})")
+        record_failure(op, io_error_message(error))
+        return OperationStatus.FAILED
     except Exception as error:
         logger.exception("Operation %s (%s) failed", op.pk, op.kind)
         record_failure(op, str(error) or error.__class__.__name__)

@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from onebuh import files
+from onebuh.ioerrors import io_error_log, io_error_message
 from subscribers.audit import audit_record
 from subscribers.models import Subscriber
 
@@ -64,6 +65,11 @@ def _store_upload(*, subscriber_id: int, uploaded, sha256: str) -> tuple[str, in
             )
         with open(tmp_name, "rb") as handle:
             relative = files.save(alias=storage.ALIAS, name=relative, content=handle)
+    except OSError as error:
+        # A full disk (or a failing one): a Russian message, nothing half-written, one ERROR line.
+        io_error_log(error, f"Storing an uploaded .dt of subscriber {subscriber_id}")
+        storage.delete_files([relative])
+        raise ValidationError(io_error_message(error)) from error
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)

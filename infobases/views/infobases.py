@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onebuh.ioerrors import io_error_log, io_error_message
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
@@ -75,7 +76,13 @@ def add(request):
     file_bytes=lambda: settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES,
 )
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    try:
+        form = UploadForm(request.POST or None, request.FILES or None)
+    except OSError as error:
+        # The upload handler could not write its temporary file (a full disk).
+        io_error_log(error, "Receiving a .dt upload")
+        messages.error(request, io_error_message(error))
+        form = UploadForm()
     if request.method == "POST" and form.is_valid():
         _request, ok = run(
             request,

@@ -119,6 +119,7 @@ def test_purge_pass_killed_after_its_commit(rig):
             infobase=infobase,
             kind="daily",
             status="done",
+            completed_at=timezone.now(),
             file=f"backups/{infobase.subscriber_id}/{infobase.ref}/20260911-010000-{infobase.pk}.dt",
         )
         path = rig.data_dir / backup.file
