@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test faults bench sysdeps services browser lint format messages clean
+.PHONY: run test faults bench sysdeps services browser lint format messages clean cluster-smoke
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,14 @@ faults: $(STAMP) sysdeps services
 ## make bench: the benchmarks in bench/ on synthetic data (not part of make test)
 bench: $(STAMP) sysdeps services
 	$(PY) bench/run.py
+
+## make cluster-smoke RAS=host:1545 TEMPLATE=/srv/1c/tmplts/bk.cf: every cluster-driver call once
+## against a development 1C server (the other ONEBUH_1C_* settings from the environment; README,
+## "1C side"). A scratch infobase is created and dropped. Never part of make test.
+cluster-smoke: $(STAMP)
+	@test -n "$(TEMPLATE)" || { echo "TEMPLATE=<a .cf on the 1C server> is required"; exit 2; }
+	ONEBUH_INFOBASES_DRIVER=cluster $(if $(RAS),ONEBUH_1C_RAS=$(RAS)) \
+		$(PY) manage.py infobases_cluster_smoke --template "$(TEMPLATE)"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -17,6 +17,7 @@ from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from subscribers.models import SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
+from .admin_statements import BankStatementAdmin  # noqa: F401  (statements and their queue)
 from .documents import invoice_pdf, pdf_response
 from .forms import CorrectionForm
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
 )
 from .periods import PURGE_AFTER_DAYS
 from .services import ledger_add_correction, payment_record
+from .services.payments import clean_external_id, payer_key_for
 
 
 @admin.register(Tariff)
@@ -113,14 +115,35 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class BankTransferForm(forms.ModelForm):
+    """A bank transfer is the payer's document: No., date and amount, per payer (БИН/ИИН)."""
+
+    payer_tax_id = forms.CharField(
+        label=_("payer's БИН/ИИН"),
+        max_length=12,
+        required=False,
+        help_text=_("Empty: the subscriber's own БИН/ИИН."),
+    )
+
     class Meta:
         model = Payment
-        fields = ["subscriber", "amount", "external_id", "received_at", "comment"]
+        fields = ["subscriber", "amount", "external_id", "document_date", "received_at", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "document_date" in self.fields:
+            self.fields["document_date"].required = True
+            self.fields["document_date"].initial = timezone.localdate
 
     def clean_external_id(self):
-        value = self.cleaned_data["external_id"].strip()
-        if Payment.objects.filter(method=PaymentMethod.BANK_TRANSFER, external_id=value).exists():
-            raise ValidationError(_("A bank transfer with this document No. is already recorded."))
+        try:
+            return clean_external_id(self.cleaned_data["external_id"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def clean_payer_tax_id(self):
+        value = self.cleaned_data["payer_tax_id"].strip()
+        if value and not (len(value) == 12 and value.isdigit()):
+            raise ValidationError(_("A БИН/ИИН has 12 digits."))
         return value
 
     def clean_received_at(self):
@@ -134,14 +157,42 @@ class BankTransferForm(forms.ModelForm):
             raise ValidationError(_("The amount must be positive."))
         return self.cleaned_data["amount"]
 
+    def clean(self):
+        cleaned = super().clean()
+        subscriber, number = cleaned.get("subscriber"), cleaned.get("external_id")
+        amount, document_date = cleaned.get("amount"), cleaned.get("document_date")
+        if subscriber and number and amount and document_date:
+            payer = payer_key_for(tax_id=cleaned.get("payer_tax_id", ""), subscriber=subscriber)
+            if Payment.objects.filter(
+                method=PaymentMethod.BANK_TRANSFER,
+                payer_key=payer,
+                external_id=number,
+                document_date=document_date,
+                amount=amount,
+            ).exists():
+                raise ValidationError(
+                    _("This payer's document with this No., date and amount is already recorded.")
+                )
+        return cleaned
+
 
 @admin.register(Payment)
 class PaymentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Payments are added (an accountant records a bank transfer), never edited or deleted."""
 
     form = BankTransferForm
-    list_display = ("received_at", "subscriber", "method", "external_id", "amount", "recorded_by")
-    list_filter = ("method",)
+    list_display = (
+        "received_at",
+        "subscriber",
+        "method",
+        "provider",
+        "external_id",
+        "document_date",
+        "payer_key",
+        "amount",
+        "recorded_by",
+    )
+    list_filter = ("method", "provider")
     search_fields = ("external_id", "subscriber__name", "subscriber__person_full_name")
     autocomplete_fields = ("subscriber",)
     list_select_related = ("subscriber", "recorded_by")
@@ -161,6 +212,8 @@ class PaymentAdmin(AuditedAdminMixin, admin.ModelAdmin):
             received_at=obj.received_at,
             actor=request.user,
             comment=obj.comment,
+            payer_tax_id=form.cleaned_data.get("payer_tax_id", ""),
+            document_date=obj.document_date,
         )
         obj.pk = payment.pk
 

@@ -14,7 +14,12 @@ _READ = [
     "billing.view_debtor",
     "billing.view_suspendedsubscriber",
     "billing.view_billingaccount",
+    "billing.view_bankstatement",
+    "billing.view_statementline",
+    "billing.view_promisedpayment",
 ]
+# Statements: upload and import, and the queue of lines waiting for a subscriber.
+_STATEMENTS = ["billing.add_bankstatement", "billing.change_statementline"]
 
 ROLE_PERMISSIONS = {
     # Engineers see who is suspended and what was purged, to answer about blocked infobases.
@@ -31,6 +36,7 @@ ROLE_PERMISSIONS = {
         "billing.add_payment",
         "billing.add_ledgerentry",
         "billing.change_billingaccount",
+        *_STATEMENTS,
     ],
     StaffRole.ADMINISTRATOR: [
         *_READ,
@@ -39,5 +45,6 @@ ROLE_PERMISSIONS = {
         "billing.add_payment",
         "billing.add_ledgerentry",
         "billing.change_billingaccount",
+        *_STATEMENTS,
     ],
 }

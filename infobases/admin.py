@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from onebuh.admin_scope import PartnerScopedAdminMixin
 
-from . import reporting, services
+from . import reporting, selectors, services
 from .forms import NumbersImportForm, ReportForm
 from .models import (
     Backup,
@@ -24,6 +24,7 @@ from .models import (
     ScheduledUpdate,
     Solution,
 )
+from .provisioning import ProvisioningError, get_driver
 
 
 def _admin_page(model_admin, request, template: str, title, form):
@@ -126,12 +127,37 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
         "deleted_at",
     )
     inlines = [AccessInline]
+    actions = ["check_service_account", "lift_job_deny"]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Check the service account in the infobases"))
+    def check_service_account(self, request, queryset):
+        for infobase in queryset[:20]:  # Each check is a call to the cluster.
+            problem = selectors.infobase_cluster_health(infobase=infobase)
+            if problem:
+                self.message_user(request, f"{infobase.ref}: {problem}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(ref)s: the service account works.") % {"ref": infobase.ref}
+                )
+
+    @admin.action(
+        description=_("Lift the session deny left by an interrupted backup, restore or update"),
+        permissions=["change"],
+    )
+    def lift_job_deny(self, request, queryset):
+        for infobase in queryset[:20]:
+            try:
+                get_driver().exclusive_release(ref=infobase.ref)
+            except ProvisioningError as error:
+                self.message_user(request, f"{infobase.ref}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(ref)s: lifted.") % {"ref": infobase.ref})
 
 
 class StuckOperationFilter(admin.SimpleListFilter):

@@ -125,3 +125,9 @@ def session_owned_by(*, membership: Membership, infobase, session_id: str) -> bo
         return False
     sessions, _error = infobase_sessions(infobase=infobase)
     return any(row["session"].id == session_id and row["session"].user == login for row in sessions)
+
+
+def infobase_cluster_health(*, infobase) -> str:
+    """Admin health check: "" when the portal's service account answers in the infobase (rac
+    infobase info), else 1C's answer (6: it must exist in every base the portal runs)."""
+    return get_driver().service_account_check(ref=infobase.ref)

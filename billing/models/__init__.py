@@ -17,9 +17,25 @@ from .lifecycle import (
     PurgeRecord,
     SuspendedSubscriber,
 )
+from .statements import (
+    BankStatement,
+    LineProblem,
+    LineStatus,
+    PromisedPayment,
+    StatementFormat,
+    StatementLine,
+    StatementStatus,
+)
 from .tariffs import Subscription, Tariff
 
 __all__ = [
+    "BankStatement",
+    "LineProblem",
+    "LineStatus",
+    "PromisedPayment",
+    "StatementFormat",
+    "StatementLine",
+    "StatementStatus",
     "BillingAccount",
     "BillingCounter",
     "BillingNotice",

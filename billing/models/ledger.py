@@ -118,15 +118,23 @@ class PaymentMethod(models.TextChoices):
 
 
 class Payment(models.Model):
-    """Money received from the subscriber. The same provider payment id is credited once."""
+    """Money received from the subscriber, credited once per identity (see the constraints).
+
+    A provider payment is (provider, the provider's transaction id). A bank transfer is the
+    payer (its БИН/ИИН, else the subscriber), the payer's document number, its date and its
+    amount: payers number their own payment orders from 1, so the number alone is not unique."""
 
     subscriber = models.ForeignKey(
         Subscriber, verbose_name=_("subscriber"), on_delete=models.PROTECT, related_name="payments"
     )
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    provider = models.CharField(_("provider"), max_length=30, blank=True)
     external_id = models.CharField(
         _("payment id"), max_length=100, help_text=_("The provider's id or the bank document No.")
     )
+    # The payer's БИН/ИИН, or "subscriber:<id>" when the payer's tax number is not known.
+    payer_key = models.CharField(_("payer"), max_length=40, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
     amount = models.DecimalField(_("amount"), **MONEY)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     recorded_by = models.ForeignKey(
@@ -145,11 +153,25 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["-received_at", "-id"]
         constraints = [
-            # A webhook replayed by the provider must not credit twice.
+            # A notification replayed by the provider must not credit twice.
             models.UniqueConstraint(
-                fields=["method", "external_id"], name="payment_unique_external_id"
+                fields=["provider", "external_id"],
+                condition=Q(method="provider"),
+                name="payment_unique_provider_transaction",
+            ),
+            # The same payment order in an overlapping statement (or typed in by hand) credits
+            # once; two payers' orders No. 1 of the same day are two payments.
+            models.UniqueConstraint(
+                fields=["payer_key", "external_id", "document_date", "amount"],
+                condition=Q(method="bank_transfer"),
+                name="payment_unique_bank_document",
             ),
             models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="payment_identity_complete",
+                condition=Q(method="provider") & ~Q(provider="")
+                | Q(method="bank_transfer") & ~Q(payer_key="") & Q(document_date__isnull=False),
+            ),
         ]
         # The panel's payment list of one subscriber.
         indexes = [models.Index(fields=["subscriber", "-received_at"], name="payment_sub_idx")]

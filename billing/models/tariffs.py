@@ -25,6 +25,8 @@ class Tariff(models.Model):
     backup_retention_days = models.PositiveIntegerField(_("backup retention, days"))
     methodological_quota = models.PositiveIntegerField(_("methodological requests a month"))
     individual_quota = models.PositiveIntegerField(_("individual requests a month"))
+    # A subscriber suspended for non-payment may restore its access itself for this many days.
+    promised_payment_days = models.PositiveSmallIntegerField(_("promised payment, days"), default=3)
     is_public = models.BooleanField(_("offered to subscribers"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -13,7 +13,14 @@ from .lifecycle import (
     subscribers_resume_settled,
     subscribers_suspend_overdue,
 )
-from .payments import payment_record
+from .payments import IncomingPayment, payment_record, payments_record_many
+from .statements import (
+    statement_import,
+    statement_import_file,
+    statement_line_assign,
+    statement_line_dismiss,
+    statement_upload,
+)
 from .termination import (
     bonus_payout,
     reconciliation_create,
@@ -24,6 +31,13 @@ from .termination import (
 )
 
 __all__ = [
+    "IncomingPayment",
+    "payments_record_many",
+    "statement_import",
+    "statement_import_file",
+    "statement_line_assign",
+    "statement_line_dismiss",
+    "statement_upload",
     "billing_reminders_send",
     "billing_run",
     "bonus_payout",

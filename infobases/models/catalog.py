@@ -23,6 +23,17 @@ class Solution(models.Model):
         blank=True,
         help_text=_("A .dt dump with demo data; empty when the solution has no demo base."),
     )
+    # Access-group profiles of the configuration per panel role ("full", "user"): what a user
+    # of that role gets inside the infobase (typical configurations grant rights by profile).
+    access_profiles = models.JSONField(
+        _("access-group profiles"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Per panel role, e.g. {"full": ["Администратор"], "user": ["Бухгалтер"]}; '
+            "empty uses the driver's defaults."
+        ),
+    )
     is_published = models.BooleanField(_("shown in the catalog"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -51,7 +62,10 @@ class Release(models.Model):
         _("configuration file"),
         max_length=500,
         blank=True,
-        help_text=_("The release's .cf on the 1C server; empty means the solution's template."),
+        help_text=_(
+            "The release's .cf on the 1C server, or its .cfu for supported configurations; "
+            "empty means the solution's template."
+        ),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 

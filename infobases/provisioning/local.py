@@ -86,7 +86,9 @@ class LocalDriver(Driver):
         return not inside and not path.exists()
 
     # -- the interface -------------------------------------------------------------------
-    def create(self, *, ref: str, template: str, restore_from: Path | None = None) -> None:
+    def create(
+        self, *, ref: str, template: str, restore_from: Path | None = None, admin=None
+    ) -> None:
         path = self.base_dir(ref)
         (path / "data").mkdir(parents=True, exist_ok=True)
         _write_json(
@@ -129,12 +131,10 @@ class LocalDriver(Driver):
     def unblock(self, *, ref: str) -> None:
         self._change_meta(ref, blocked=False, block_message="", published=True)
 
-    def user_set(
-        self, *, ref: str, login: str, full_name: str, role: str, password: str | None
-    ) -> None:
+    def user_set(self, *, ref, login, full_name, role, password, profiles=None) -> None:
         meta = self.meta(ref)
         user = meta["users"].get(login, {})
-        user.update({"full_name": full_name, "role": role})
+        user.update({"full_name": full_name, "role": role, "profiles": list(profiles or [])})
         if password is not None:
             user["password_sha256"] = hashlib.sha256(password.encode()).hexdigest()
         meta["users"][login] = user
@@ -190,7 +190,7 @@ class LocalDriver(Driver):
                 os.unlink(tmp_name)
         return path.stat().st_size
 
-    def restore(self, *, ref: str, path: Path) -> None:
+    def restore(self, *, ref: str, path: Path, admin=None) -> None:
         base = self._existing(ref)
         if not is_local_dump(Path(path)):
             raise ProvisioningError("Файл не является выгрузкой информационной базы (.dt).")

@@ -35,7 +35,7 @@ from ..models import (
     ScheduledUpdate,
     UpdateStatus,
 )
-from ..provisioning import Driver, get_driver
+from ..provisioning import Driver, ProvisioningError, get_driver
 from .backups import FINAL_BACKUP_DAYS
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,10 @@ STATE_CHANGING = {
     OperationKind.RESTORE,
     OperationKind.UPDATE,
 }
+
+
+class RolledBack(ProvisioningError):
+    """The operation failed but put the infobase back as it was: it stays usable."""
 
 
 def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | None = None):
@@ -125,8 +129,19 @@ def _purge(op: Operation, driver: Driver) -> None:
 def _user_set(op: Operation, driver: Driver) -> None:
     p = op.params
     password = secrets.token_urlsafe(9) if p.get("new") else None
+    profiles = (
+        Infobase.objects.filter(pk=op.infobase_id)
+        .values_list("solution__access_profiles", flat=True)
+        .first()
+        or {}
+    ).get(p["role"])
     driver.user_set(
-        ref=p["ref"], login=p["login"], full_name=p["full_name"], role=p["role"], password=password
+        ref=p["ref"],
+        login=p["login"],
+        full_name=p["full_name"],
+        role=p["role"],
+        password=password,
+        profiles=profiles,
     )
     if password is not None:
         infobase = Infobase.objects.filter(pk=op.infobase_id).first()
@@ -170,8 +185,21 @@ def _restore(op: Operation, driver: Driver) -> None:
 
 def _update(op: Operation, driver: Driver) -> None:
     p = op.params
-    _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
-    driver.update_config(ref=p["ref"], template=p["template"])
+    backup = _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
+    try:
+        driver.update_config(ref=p["ref"], template=p["template"])
+    except Exception as error:
+        # 7: a failed update leaves the infobase as it was: roll back from the backup just made.
+        try:
+            with storage.local_copy(backup.file) as path:
+                driver.restore(ref=p["ref"], path=path)
+        except Exception:
+            logger.exception("Rollback of %s after a failed update failed", p["ref"])
+            raise error from None
+        raise RolledBack(
+            _("The update failed and the infobase was restored from its backup: %(error)s")
+            % {"error": error}
+        ) from error
     release = Release.objects.get(pk=p["release_id"])
     with transaction.atomic():
         _mark_ready(op, release=release)
@@ -203,7 +231,7 @@ HANDLERS = {
 
 
 @transaction.atomic
-def record_failure(op: Operation, message: str) -> None:
+def record_failure(op: Operation, message: str, *, in_doubt: bool = True) -> None:
     """The operation failed for good: staff read `message` in the admin and may retry it."""
     Operation.objects.filter(pk=op.pk).update(
         status=OperationStatus.FAILED,
@@ -212,7 +240,7 @@ def record_failure(op: Operation, message: str) -> None:
         lease_until=None,
         dispatch_token=None,
     )
-    if op.kind in STATE_CHANGING and op.infobase_id:
+    if op.kind in STATE_CHANGING and op.infobase_id and in_doubt:
         Infobase.objects.filter(pk=op.infobase_id).exclude(status=InfobaseStatus.DELETED).update(
             status=InfobaseStatus.FAILED, status_message=message
         )
@@ -257,7 +285,9 @@ def operation_run(*, operation_id, driver: Driver | None = None, token=None) -> 
         return OperationStatus.FAILED
     except Exception as error:
         logger.exception("Operation %s (%s) failed", op.pk, op.kind)
-        record_failure(op, str(error) or error.__class__.__name__)
+        record_failure(
+            op, str(error) or error.__class__.__name__, in_doubt=not isinstance(error, RolledBack)
+        )
         return OperationStatus.FAILED
     running.update(
         status=OperationStatus.DONE,

@@ -318,7 +318,23 @@ ONEBUH_1C_CLUSTER = {
     "db_password": os.environ.get("ONEBUH_1C_DB_PASSWORD", ""),
     "web_dir": os.environ.get("ONEBUH_1C_WEB_DIR", "/var/www/1c"),
     "apache_conf": os.environ.get("ONEBUH_1C_APACHE_CONF", "/etc/apache2/conf-enabled/1c.conf"),
-    "timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")),
+    # Run after each webinst so Apache reads the publication (README, "1C side": sudo rule).
+    "reload": os.environ.get("ONEBUH_1C_RELOAD", "sudo -n /usr/sbin/apachectl graceful"),
+    "v8client": os.environ.get("ONEBUH_1C_CLIENT", "/opt/1cv8/x86_64/current/1cv8"),
+    # The external data processor the operator builds from onec/ONEbuhAgent (its README).
+    "agent_epf": os.environ.get("ONEBUH_1C_AGENT_EPF", "/opt/onebuh/ONEbuhAgent.epf"),
+    # Output encoding of the tools: utf-8 on Linux, cp866 for rac on Windows.
+    "encoding": os.environ.get("ONEBUH_1C_ENCODING", "utf-8"),
+    # Seconds per kind of call (infobases/provisioning/tools.py has the defaults).
+    "timeouts": {
+        kind: int(os.environ[f"ONEBUH_1C_TIMEOUT_{kind.upper()}"])
+        for kind in ("rac", "webinst", "reload", "client", "ibcmd")
+        if os.environ.get(f"ONEBUH_1C_TIMEOUT_{kind.upper()}")
+    },
+    # Where request files for the agent are written (0700; files 0600, deleted after use).
+    "work_dir": os.environ.get("ONEBUH_1C_WORK_DIR", str(DATA_DIR / "1c-work")),
+    # Derives the portal's own permission code per infobase; SECRET_KEY when empty.
+    "service_secret": os.environ.get("ONEBUH_1C_SERVICE_SECRET", ""),
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise the file-system transport under DATA_DIR.
@@ -506,12 +522,38 @@ ONEBUH_OPERATOR = {
     "name": "ТОО «Интернет-компания PS»",
     "bin": os.environ.get("ONEBUH_OPERATOR_BIN", "000740001307"),
     "address": os.environ.get("ONEBUH_OPERATOR_ADDRESS", "Республика Казахстан, г. Алматы"),
-    "iban": os.environ.get("ONEBUH_OPERATOR_IBAN", "KZ000000000000000000"),
+    # ИИК (IBAN) of the operator; the default is a well-formed demo account of the same bank.
+    "iban": os.environ.get("ONEBUH_OPERATOR_IBAN", "KZ566010002000012345"),
     "bank": os.environ.get("ONEBUH_OPERATOR_BANK", "АО «Народный Банк Казахстана»"),
     "bik": os.environ.get("ONEBUH_OPERATOR_BIK", "HSBKKZKX"),
+    # Код бенефициара (17: a resident non-state commercial organisation) and the payment purpose
+    # code for services (КНП 859), printed on invoices for the payer's payment order.
+    "kbe": os.environ.get("ONEBUH_OPERATOR_KBE", "17"),
+    "knp": os.environ.get("ONEBUH_OPERATOR_KNP", "859"),
+    # VAT: a rate in percent ("12") included in the prices, or empty for "без НДС".
+    "vat_rate": os.environ.get("ONEBUH_OPERATOR_VAT_RATE", ""),
+    "director": os.environ.get("ONEBUH_OPERATOR_DIRECTOR", "Директор"),
     "phone": "+7 (727) 388-82-31",
     "email": "support@1b.kz",
     "site": "https://1b.kz",
+}
+
+# The operator's own accounts (ИИК/IBAN, comma-separated): credits to them in an imported bank
+# statement are payments; other accounts and debits are ignored. Default: the invoice's ИИК.
+ONEBUH_OPERATOR_ACCOUNTS = [
+    account.strip().upper()
+    for account in os.environ.get("ONEBUH_OPERATOR_ACCOUNTS", ONEBUH_OPERATOR["iban"]).split(",")
+    if account.strip()
+]
+
+# Online payment (billing/providers/): "cloudpayments" (the acquirer), "sandbox" (a local page
+# marked as a sandbox that completes the flow, for make run and tests) or "" (no online payment).
+ONEBUH_PAYMENT_PROVIDER = os.environ.get("ONEBUH_PAYMENT_PROVIDER", "")
+ONEBUH_CLOUDPAYMENTS = {
+    "public_id": os.environ.get("ONEBUH_CLOUDPAYMENTS_PUBLIC_ID", ""),
+    # The API secret signs the notifications (Content-HMAC) and authenticates our API calls.
+    "api_secret": os.environ.get("ONEBUH_CLOUDPAYMENTS_API_SECRET", ""),
+    "api_url": os.environ.get("ONEBUH_CLOUDPAYMENTS_API_URL", "https://api.cloudpayments.ru"),
 }
 
 LOGGING = {
@@ -519,5 +561,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The MT940 reader logs every failed pattern; the importer reports the line instead.
+        "mt940": {"level": "CRITICAL"},
+    },
 }

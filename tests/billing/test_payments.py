@@ -138,6 +138,7 @@ def test_an_accountant_records_a_bank_transfer_in_admin(
             "subscriber": subscriber.pk,
             "amount": "30000.00",
             "external_id": "ПП-125",
+            "document_date": "20.11.2026",
             "received_at_0": "20.11.2026",
             "received_at_1": "10:00:00",
             "comment": "Платёжное поручение",
@@ -152,14 +153,116 @@ def test_an_accountant_records_a_bank_transfer_in_admin(
         reverse("admin:billing_payment_add"),
         {
             "subscriber": subscriber.pk,
-            "amount": "1.00",
+            "amount": "30000.00",
             "external_id": "ПП-125",
+            "document_date": "20.11.2026",
             "received_at_0": "20.11.2026",
             "received_at_1": "10:00:00",
         },
     )
     assert again.status_code == 200
     assert Payment.objects.count() == 1
+
+
+# Hostile input (issue 11, item 7): refused with a Russian message, never a 500, nothing credited.
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"amount": "1000000000000000"},  # 10^15: more than the ledger holds
+        {"amount": 10**15},
+        {"amount": "1e400"},
+        {"amount": True},
+        {"amount": [1]},
+        {"payment_id": "x" * 101},  # refused, never cut to 100 (two long ids would collide)
+        {"payment_id": "pay\x00ment"},
+        {"payment_id": "pay\u200bment\n"},
+        {"payment_id": {"id": 1}},
+        {"account": "1" * 40},
+        {"account": 10**30},
+        {"paid_at": "2099-01-01T00:00:00+05:00"},
+        {"paid_at": "2026-11-31T25:61:00+05:00"},
+        {"paid_at": "x" * 10000},
+        {"currency": ["KZT"]},
+    ],
+)
+def test_hostile_payment_notices_get_400_and_change_nothing(webhook, subscriber, changes):
+    response = webhook({**_body(subscriber), **changes})
+    assert response.status_code == 400, response.content
+    assert any("а" <= ch <= "я" for ch in response.json()["error"].lower())
+    assert not Payment.objects.exists()
+
+
+def test_deeply_nested_or_huge_numbers_never_answer_500(webhook, subscriber):
+    assert webhook(b"[" * 100000 + b"]" * 100000).status_code == 400
+    assert webhook(b'{"payment_id": "x", "account": 1' + b"0" * 5000 + b"}").status_code == 400
+    assert not Payment.objects.exists()
+
+
+def test_two_long_distinct_ids_are_two_payments(webhook, charged, subscriber):
+    first, second = "a" * 99 + "1", "a" * 99 + "2"
+    assert webhook(_body(subscriber, payment_id=first, amount="10.00")).status_code == 200
+    assert webhook(_body(subscriber, payment_id=second, amount="10.00")).json()["status"] == (
+        "credited"
+    )
+    assert Payment.objects.count() == 2
+
+
+def test_a_nul_in_a_free_field_is_not_stored(webhook, charged, subscriber):
+    response = webhook({**_body(subscriber), "comment": "evil\x00"})
+    assert response.status_code == 200
+    assert "comment" not in Payment.objects.get().payload
+
+
+def test_two_companies_paying_with_their_order_no_1_are_both_credited(
+    charged, subscriber, other_subscriber
+):
+    day = datetime.date(2026, 11, 5)
+    one, created_one = payment_record(
+        subscriber=subscriber,
+        amount=Decimal("100.00"),
+        method="bank_transfer",
+        external_id="1",
+        document_date=day,
+    )
+    two, created_two = payment_record(
+        subscriber=other_subscriber,
+        amount=Decimal("100.00"),
+        method="bank_transfer",
+        external_id="1",
+        document_date=day,
+    )
+    assert created_one and created_two and one != two
+    assert (one.subscriber, two.subscriber) == (subscriber, other_subscriber)
+    again, created = payment_record(
+        subscriber=subscriber,
+        amount=Decimal("100.00"),
+        method="bank_transfer",
+        external_id="1",
+        document_date=day,
+    )
+    assert (again, created) == (one, False)
+
+
+def test_the_admin_accepts_another_company_order_no_1(
+    staff_client, staff_accountant, charged, subscriber, other_subscriber
+):
+    client = staff_client(staff_accountant)
+    add = reverse("admin:billing_payment_add")
+    assert client.get(add).status_code == 200
+    for who in (subscriber, other_subscriber):
+        response = client.post(
+            add,
+            {
+                "subscriber": who.pk,
+                "amount": "500.00",
+                "external_id": "1",
+                "document_date": "01.11.2026",
+                "received_at_0": "01.11.2026",
+                "received_at_1": "08:00:00",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+    assert Payment.objects.filter(external_id="1").count() == 2
 
 
 def test_a_manual_payment_cannot_be_received_in_the_future(
@@ -173,6 +276,7 @@ def test_a_manual_payment_cannot_be_received_in_the_future(
             "subscriber": subscriber.pk,
             "amount": "1000.00",
             "external_id": "ПП-999",
+            "document_date": "20.11.2026",
             "received_at_0": "20.11.2099",
             "received_at_1": "10:00:00",
         },

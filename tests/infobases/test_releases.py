@@ -73,11 +73,16 @@ def test_due_updates_run_only_in_the_night_window_with_a_backup_first(
     assert Backup.objects.get(kind=BackupKind.BEFORE_UPDATE).status == "done"
 
 
-def test_a_failed_update_is_recorded_with_its_message(ready_infobase, run_now, monkeypatch):
+def test_a_failed_update_is_recorded_and_rolled_back_from_the_backup(
+    ready_infobase, run_now, monkeypatch, local_driver
+):
     from infobases.provisioning.base import ProvisioningError
     from infobases.provisioning.local import LocalDriver
 
-    def refuse(self, **kwargs):
+    before = (local_driver.data_dir(ready_infobase.ref) / "configuration.txt").read_text()
+
+    def refuse(self, *, ref, template):
+        (self.data_dir(ref) / "configuration.txt").write_text("half-updated")
         raise ProvisioningError("Конфигурация изменена, обновление невозможно")
 
     monkeypatch.setattr(LocalDriver, "update_config", refuse)
@@ -90,4 +95,8 @@ def test_a_failed_update_is_recorded_with_its_message(ready_infobase, run_now, m
         run_now(lambda: updates_start_due())
     update = ScheduledUpdate.objects.get()
     assert update.status == "failed" and "обновление невозможно" in update.message
-    assert Infobase.objects.get(pk=ready_infobase.pk).status == "failed"
+    assert "восстановлена из резервной копии" in update.message
+    infobase = Infobase.objects.get(pk=ready_infobase.pk)
+    assert infobase.status == "ready" and infobase.release == ready_infobase.release
+    restored = (local_driver.data_dir(ready_infobase.ref) / "configuration.txt").read_text()
+    assert restored == before

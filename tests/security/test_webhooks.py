@@ -49,7 +49,7 @@ def hook(request, subscriber, owner):
         return Hook(reverse("billing_webhooks:payment"), json.dumps(payload).encode(), "json")
     if request.param == "connect":
         payload = {"message_id": "m-1", "dialog_id": "d-1", "text": "Не открывается база"}
-        payload["client"] = {"email": owner.email, "name": "Айгерим"}
+        payload["client"] = {"id": "c-1", "email": owner.email, "name": "Айгерим"}
         return Hook(reverse("support_webhooks:connect"), json.dumps(payload).encode(), "json")
     MembershipFactory(subscriber=subscriber, user__email="client@example.kz")
     return Hook(reverse("support_webhooks:email"), raw_email(), "message/rfc822")

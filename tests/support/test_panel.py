@@ -28,6 +28,7 @@ def test_list_query_count_does_not_grow(client, owner, subscriber, django_assert
     for _ in range(3):
         open_ticket(subscriber, opened_by=owner)
     client.force_login(owner)
+    client.get(reverse("support:index"))  # the first request records the terms' first use (once)
     with django_assert_max_num_queries(14) as few:
         client.get(reverse("support:index"))
     for _ in range(10):

@@ -1,0 +1,5 @@
+"""Bank statements: the 1C client-bank exchange format and MT940, read into one shape."""
+
+from .common import ParsedStatement, StatementError, StatementLineData, parse_statement
+
+__all__ = ["ParsedStatement", "StatementError", "StatementLineData", "parse_statement"]
