@@ -509,6 +509,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The operator's accountants: payments to refund (one on an account whose data were purged).
+ONEBUH_ACCOUNTING_EMAIL = os.environ.get("ONEBUH_ACCOUNTING_EMAIL", "buh@1b.kz")
+
 # Staff must have a second factor before they reach the admin (see subscribers.middleware).
 ONEBUH_STAFF_MFA_REQUIRED = env_bool("ONEBUH_STAFF_MFA_REQUIRED", True)
 
