@@ -44,3 +44,10 @@ def test_pages_answer_while_redis_is_down_and_readyz_says_so(client, owner, redi
     assert answer["database"] == "ok"
     assert answer["redis"].startswith("down") and answer["broker"].startswith("down")
     assert client.get(reverse("healthz")).status_code == 200
+    # Signing in still works (the lockout counts nothing while Redis is down).
+    client.logout()
+    assert client.get(reverse("account_login")).status_code == 200
+    signed_in = client.post(
+        reverse("account_login"), {"login": owner.email, "password": "correct-horse-battery"}
+    )
+    assert signed_in.status_code == 302
