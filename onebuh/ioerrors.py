@@ -9,6 +9,12 @@ logger = logging.getLogger("onebuh.io")
 
 
 def io_error_message(error: OSError) -> str:
+    """The Russian explanation, with the system's own words in brackets for staff."""
+    detail = f" ({error.strerror or error})" if (error.strerror or str(error)) else ""
+    return _explanation(error) + detail
+
+
+def _explanation(error: OSError) -> str:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return _(
             "The server has no free disk space to finish this. Nothing was half-written; the "
