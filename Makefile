@@ -18,6 +18,7 @@ sysdeps:
 
 services:
 	@scripts/ensure_services.sh
+	@scripts/ensure_mail_server.sh
 
 # Debian's Chromium for the end-to-end tests (Playwright never downloads a browser).
 browser:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership
 
 from .models import ApiToken, TokenScope, hash_secret
@@ -45,7 +46,7 @@ def api_token_create(
         secret_hash=hash_secret(raw),
     )
     audit_record(
-        action="api.token_create",
+        action=AuditAction.API_TOKEN_CREATE,
         subscriber=membership.subscriber,
         actor=membership.user,
         target=token,
@@ -65,7 +66,7 @@ def api_token_revoke(*, token: ApiToken, actor, ip: str | None = None) -> ApiTok
         raise ValidationError(_("The token is already revoked."))
     token.refresh_from_db(fields=["revoked_at"])
     audit_record(
-        action="api.token_revoke",
+        action=AuditAction.API_TOKEN_REVOKE,
         subscriber=token.membership.subscriber,
         actor=actor,
         target=token,

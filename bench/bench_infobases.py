@@ -20,6 +20,7 @@ import django
 
 django.setup()
 
+from common import analyze  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -77,6 +78,7 @@ def main() -> int:
         batch_size=5000,
     )
     summary = load.generate(subscriber_ids=ids, seed=11)
+    analyze()
     print(f"setup: {summary} in {time.perf_counter() - started:.1f} s", flush=True)
     print(
         f"backups in the database: {Backup.objects.count()}, infobases: {Infobase.objects.count()}"

@@ -8,7 +8,7 @@ Run by bench/run.py (`make bench`) on the benchmark database.
 import time
 from datetime import timedelta
 
-from common import setup, timed
+from common import analyze, setup, timed
 
 setup()
 
@@ -81,6 +81,7 @@ def main() -> None:
     Subscriber.objects.filter(pk__in=ids).update(created_at=backdated)
     Incident.objects.filter(title__startswith="Нагрузка:").delete()
     print(load.generate(subscriber_ids=ids, seed=11, incidents=INCIDENTS, within=window))
+    analyze()
     print(f"setup: {len(ids)} subscribers in {time.perf_counter() - started:.1f} s")
     timed(
         f"proposal, {SUBSCRIBERS} subscribers, {INCIDENTS} incidents (lines)",

@@ -38,3 +38,13 @@ def timed(label: str, func, **kwargs):
     size = len(result) if isinstance(result, list | tuple | dict) else result
     print(f"{label:<48} {elapsed:7.2f} s  {queries:5d} queries  -> {size}", flush=True)
     return result
+
+
+def analyze() -> None:
+    """ANALYZE after a bulk load: without fresh statistics the planner picks plans for empty
+    tables (the backup pass went from 0.5 s to 7 s at 30,000 infobases)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

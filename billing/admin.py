@@ -8,12 +8,15 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, F, Min, Q, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from subscribers.audit import audit_record, client_ip
+from subscribers.audit_actions import AuditAction
 from subscribers.models import SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
@@ -58,6 +61,23 @@ class TariffAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # Invoices point at tariffs; hide one from subscribers instead.
 
+    def save_model(self, request, obj, form, change):
+        """A change of a tariff's price or limits is audited with the old and new values."""
+        super().save_model(request, obj, form, change)
+        changed = {
+            name: {"from": str(form.initial.get(name)), "to": str(form.cleaned_data[name])}
+            for name in form.changed_data
+            if change and name in form.cleaned_data
+        }
+        if changed:
+            audit_record(
+                action=AuditAction.TARIFF_PRICE_CHANGE,
+                actor=request.user,
+                target=obj,
+                data=changed,
+                ip=client_ip(request),
+            )
+
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -94,7 +114,14 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def pdf_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        invoice = Invoice.objects.select_related("subscriber", "tariff").get(pk=pk)
+        invoice = get_object_or_404(Invoice.objects.select_related("subscriber", "tariff"), pk=pk)
+        audit_record(
+            action=AuditAction.INVOICE_DOWNLOAD,
+            subscriber=invoice.subscriber,
+            actor=request.user,
+            target=invoice,
+            ip=client_ip(request),
+        )
         return pdf_response(invoice_pdf(invoice=invoice), f"invoice-{invoice.display_number}.pdf")
 
     @admin.display(description=_("number"), ordering="number")

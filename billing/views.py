@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from subscribers.access import billing_required
+from subscribers.audit import audit_record, client_ip
+from subscribers.audit_actions import AuditAction
 from subscribers.models import MemberRole
 
 from .access import invoice_for_member, statement_for_member
@@ -98,6 +100,13 @@ def _tariff_change_message(subscription, invoice) -> str:
 @billing_required
 def invoice_download(request, pk):
     invoice = invoice_for_member(membership=request.membership, pk=pk)
+    audit_record(
+        action=AuditAction.INVOICE_DOWNLOAD,
+        subscriber=invoice.subscriber,
+        actor=request.user,
+        target=invoice,
+        ip=client_ip(request),
+    )
     return pdf_response(invoice_pdf(invoice=invoice), f"invoice-{invoice.display_number}.pdf")
 
 

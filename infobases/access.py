@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from subscribers.access import get_for_member
 from subscribers.models import Membership, SubscriberStatus
 
-from .models import Backup, BackupStatus, Infobase, InfobaseAccess, InfobaseStatus
+from .models import (
+    Backup,
+    BackupStatus,
+    Infobase,
+    InfobaseAccess,
+    InfobaseStatus,
+    UploadSession,
+)
 
 VISIBLE = (
     InfobaseStatus.CREATING,
@@ -45,6 +52,13 @@ def infobase_for_manager(*, membership: Membership, pk) -> Infobase:
     if not membership.can_manage:
         raise Http404
     return infobase
+
+
+def upload_for_manager(*, membership: Membership, pk) -> UploadSession:
+    """An upload in progress of the subscriber; only its managers upload (6.1)."""
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(UploadSession, membership=membership, pk=pk)
 
 
 def access_for_manager(*, membership: Membership, pk) -> InfobaseAccess:

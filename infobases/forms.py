@@ -38,16 +38,9 @@ class LockForm(forms.Form):
     message = forms.CharField(label=_("Message to users"), max_length=255, required=False)
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Infobase dump (.dt)"))
-    sha256 = forms.CharField(
-        label=_("SHA-256 checksum of the file"),
-        max_length=64,
-        min_length=64,
-        help_text=_(
-            "Windows: certutil -hashfile base.dt SHA256; Linux and macOS: sha256sum base.dt"
-        ),
-    )
+class UploadStartForm(forms.Form):
+    """What the resumable upload asks before the file goes (the file itself goes in parts)."""
+
     name = forms.CharField(label=_("Infobase name"), max_length=100)
     solution = forms.ModelChoiceField(
         label=_("Solution"),
@@ -65,12 +58,14 @@ class AccessForm(forms.Form):
 
 
 class RestoreForm(forms.Form):
+    """Two buttons on the page: over the same infobase (confirmed by its id, after a question
+    naming it) or into a new one (the name field is the only one shown)."""
+
     into = forms.ChoiceField(
-        label=_("Restore into"),
         choices=[("same", _("the same infobase")), ("new", _("a new infobase"))],
-        widget=forms.RadioSelect,
-        initial="same",
+        widget=forms.HiddenInput,
     )
+    confirm = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name of the new infobase"), max_length=100, required=False)
 
 

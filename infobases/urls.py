@@ -1,12 +1,21 @@
 from django.urls import path
 
-from .views import backups, infobases
+from .views import backups, infobases, uploads
 
 app_name = "infobases"
 urlpatterns = [
     path("", infobases.index, name="index"),
     path("add/", infobases.add, name="add"),
-    path("upload/", infobases.upload, name="upload"),
+    path("upload/", uploads.upload, name="upload"),
+    path("upload/start/", uploads.upload_start, name="upload_start"),
+    path("upload/<uuid:pk>/", uploads.upload_status, name="upload_status"),
+    path("upload/<uuid:pk>/parts/<int:number>/", uploads.upload_part, name="upload_part"),
+    path(
+        "upload/<uuid:pk>/parts/<int:number>/data/",
+        uploads.upload_part_data,
+        name="upload_part_data",
+    ),
+    path("upload/<uuid:pk>/complete/", uploads.upload_complete, name="upload_complete"),
     path("access/", infobases.access, name="access"),
     path("access/set/", infobases.access_set, name="access_set"),
     path("access/<int:pk>/revoke/", infobases.access_revoke, name="access_revoke"),

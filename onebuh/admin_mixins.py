@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from subscribers.audit_actions import AuditAction
+
 
 class ReadOnlyAdminMixin:
     """For append-only records (audit, state history, ledgers): staff read, nobody edits."""
@@ -49,14 +51,35 @@ class AuditedAdminMixin:
             ip=client_ip(request),
         )
 
+    def save_related(self, request, form, formsets, change):
+        """Staff roles are groups: a change of them is recorded with the groups added and
+        removed (the admin's own message says only "Groups")."""
+        obj = form.instance
+        tracks_groups = change and "groups" in getattr(form, "changed_data", ())
+        before = set(obj.groups.values_list("name", flat=True)) if tracks_groups else set()
+        super().save_related(request, form, formsets, change)
+        if tracks_groups:
+            after = set(obj.groups.values_list("name", flat=True))
+            if before != after:
+                from subscribers.audit import audit_record, client_ip
+
+                audit_record(
+                    action=AuditAction.STAFF_ROLE_CHANGE,
+                    subscriber=self.audit_subscriber(obj),
+                    actor=request.user,
+                    target=obj,
+                    data={"added": sorted(after - before), "removed": sorted(before - after)},
+                    ip=client_ip(request),
+                )
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
-        self._audit(request, obj, "admin.add", message, self.audit_subscriber(obj))
+        self._audit(request, obj, AuditAction.ADMIN_ADD, message, self.audit_subscriber(obj))
         return entry
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
-        self._audit(request, obj, "admin.change", message, self.audit_subscriber(obj))
+        self._audit(request, obj, AuditAction.ADMIN_CHANGE, message, self.audit_subscriber(obj))
         return entry
 
     def log_deletions(self, request, queryset):
@@ -69,7 +92,7 @@ class AuditedAdminMixin:
             self._audit(
                 request,
                 obj,
-                "admin.delete",
+                AuditAction.ADMIN_DELETE,
                 str(obj),
                 subscriber=None if gone else subscriber,
                 data={"subscriber_id": subscriber.pk} if gone and subscriber else None,

@@ -179,7 +179,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "epf": ONEC_CONTAINER,
     "erf": ONEC_CONTAINER,
 }
-TEXT_EXTENSIONS = frozenset({"txt", "log", "csv", "xml", "json"})
+# "eml": a forwarded message kept as a file (support mail, message/rfc822).
+TEXT_EXTENSIONS = frozenset({"txt", "log", "csv", "xml", "json", "eml"})
 # A 1C spreadsheet document: a 1C container, the 7.7 binary format, or 8.x's text format.
 MXL_SIGNATURES = (*ONEC_CONTAINER, b"MOXCEL")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

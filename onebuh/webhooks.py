@@ -50,7 +50,18 @@ def verify_signature(request, secret: str, *, max_body: int = DEFAULT_MAX_BODY) 
 
     Returns the body; raises WebhookRefused. The body is read from the stream here, not through
     request.body, so a webhook may take more than DATA_UPLOAD_MAX_MEMORY_SIZE (raw mail).
+    Each refusal counts on /metrics (onebuh_webhook_refusals_today).
     """
+    try:
+        return _verify_signature(request, secret, max_body=max_body)
+    except WebhookRefused:
+        from onebuh.metrics import count_today
+
+        count_today("webhook_refused")
+        raise
+
+
+def _verify_signature(request, secret: str, *, max_body: int) -> bytes:
     if not secret:
         raise WebhookRefused(_("The webhook is not configured."), status=503)
     try:

@@ -3,6 +3,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from .audit_actions import AuditAction
+
 INVITATION_SESSION_KEY = "onebuh_invitation_token"
 
 
@@ -27,7 +29,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         membership = user.memberships.select_related("subscriber").first()
         audit_record(
-            action="auth.login",
+            action=AuditAction.LOGIN,
             subscriber=membership.subscriber if membership else None,
             actor=user,
             target=user,
@@ -39,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         login = credentials.get("email") or credentials.get("username") or ""
         audit_record(
-            action="auth.login_failed", data={"login": str(login)[:254]}, ip=client_ip(request)
+            action=AuditAction.LOGIN_FAILED, data={"login": str(login)[:254]}, ip=client_ip(request)
         )
 
     def save_user(self, request, user, form, commit=True):

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from onebuh.admin_scope import PartnerScopedAdminMixin, consultant_firm_id
 
+from .audit_actions import AuditAction, audit_action_label
 from .models import (
     AuditEntry,
     Invitation,
@@ -157,18 +160,99 @@ class TermsAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user", "terms")
 
 
+class InputFilter(admin.SimpleListFilter):
+    """A text box in the filter sidebar (the audit trail is too long for a list of choices)."""
+
+    template = "admin/input_filter.html"
+
+    def lookups(self, request, model_admin):
+        return ((None, None),)  # the template draws its own box; the filter must show
+
+    def choices(self, changelist):
+        query = changelist.get_filters_params()
+        query.pop(self.parameter_name, None)
+        yield {
+            "value": self.value() or "",
+            "hidden": [(k, v) for k, values in query.items() for v in values],
+            "parameter": self.parameter_name,
+        }
+
+
+class ActorFilter(InputFilter):
+    title = _("actor (email)")
+    parameter_name = "actor_email"
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(actor__email__icontains=self.value().strip())
+        return queryset
+
+
+class SubscriberFilter(InputFilter):
+    title = _("subscriber (name, БИН or ИИН)")
+    parameter_name = "subscriber_q"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        ids = Subscriber.objects.filter(
+            Q(name__icontains=value)
+            | Q(person_full_name__icontains=value)
+            | Q(bin=value)
+            | Q(iin=value)
+        ).values_list("pk", flat=True)[:500]
+        return queryset.filter(subscriber_id__in=list(ids))
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The registry's actions with their Russian labels (no DISTINCT over the trail)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return sorted(AuditAction.choices, key=lambda choice: str(choice[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "at",
+        "local_time",
         "subscriber",
         "actor",
         "actor_is_staff",
-        "action",
+        "action_label",
         "target_repr",
         "reason",
     )
-    list_filter = ("action", "actor_is_staff")
-    search_fields = ("action", "target_repr", "reason", "actor__email")
-    date_hierarchy = "at"
+    list_filter = (ActionFilter, ActorFilter, SubscriberFilter, "actor_is_staff")
+    search_fields = ("target_repr", "reason")
     list_select_related = ("subscriber", "actor")
+    show_full_result_count = False
+    readonly_fields = ("local_time", "action_label")
+    fields = (
+        "local_time",
+        "action_label",
+        "action",
+        "subscriber",
+        "actor",
+        "actor_is_staff",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "reason",
+        "data",
+        "ip",
+    )
+
+    @admin.display(description=_("at (Almaty)"), ordering="at")
+    def local_time(self, obj):
+        return timezone.localtime(obj.at).strftime("%d.%m.%Y %H:%M:%S")
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return audit_action_label(obj.action)

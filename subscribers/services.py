@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from onebuh.emails import send_templated_email
 
 from .audit import audit_record
+from .audit_actions import AuditAction
 from .models import (
     Invitation,
     LegalForm,
@@ -58,7 +59,11 @@ def subscriber_register(*, owner: User, data: dict, ip: str | None = None) -> Su
         actor=owner,
     )
     audit_record(
-        action="subscriber.register", subscriber=subscriber, actor=owner, target=subscriber, ip=ip
+        action=AuditAction.SUBSCRIBER_REGISTER,
+        subscriber=subscriber,
+        actor=owner,
+        target=subscriber,
+        ip=ip,
     )
     return subscriber
 
@@ -78,7 +83,7 @@ def subscriber_update_details(*, subscriber: Subscriber, data: dict, actor: User
         subscriber.full_clean()
         subscriber.save(update_fields=list(changed))
         audit_record(
-            action="subscriber.update",
+            action=AuditAction.SUBSCRIBER_UPDATE,
             subscriber=subscriber,
             actor=actor,
             target=subscriber,
@@ -119,7 +124,9 @@ def subscriber_change_state(
         actor=actor,
         at=now,
     )
-    audit_record(action=f"subscriber.{event}", subscriber=subscriber, actor=actor, reason=cause)
+    audit_record(
+        action=AuditAction(f"subscriber.{event}"), subscriber=subscriber, actor=actor, reason=cause
+    )
     return subscriber
 
 
@@ -173,7 +180,7 @@ def invitation_create(
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     audit_record(
-        action="member.invite",
+        action=AuditAction.MEMBER_INVITE,
         subscriber=subscriber,
         actor=invited_by,
         target=invitation,
@@ -204,7 +211,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_record(
-        action="member.join",
+        action=AuditAction.MEMBER_JOIN,
         subscriber=invitation.subscriber,
         actor=user,
         target=membership,
@@ -220,7 +227,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     ).update(revoked_at=timezone.now())
     if updated:
         audit_record(
-            action="member.invitation_revoke",
+            action=AuditAction.MEMBER_INVITATION_REVOKE,
             subscriber=invitation.subscriber,
             actor=actor,
             target=invitation,
@@ -235,7 +242,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     membership.role = role
     membership.save(update_fields=["role"])
     audit_record(
-        action="member.role_change",
+        action=AuditAction.MEMBER_ROLE_CHANGE,
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
@@ -249,7 +256,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     if membership.role == MemberRole.OWNER:
         raise ValidationError(_("The owner cannot be removed."))
     audit_record(
-        action="member.remove",
+        action=AuditAction.MEMBER_REMOVE,
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
@@ -263,7 +270,7 @@ def terms_publish(*, version_date, title: str, text: str, actor: User | None) ->
     from .selectors import terms_forget_current
 
     terms = TermsVersion.objects.create(version_date=version_date, title=title, text=text)
-    audit_record(action="terms.publish", actor=actor, target=terms)
+    audit_record(action=AuditAction.TERMS_PUBLISH, actor=actor, target=terms)
     transaction.on_commit(terms_forget_current)
     return terms
 
@@ -280,7 +287,7 @@ def terms_publish_shipped() -> TermsVersion:
         defaults={"title": title, "text": text, "published_at": published_at},
     )
     if created:
-        audit_record(action="terms.publish", actor=None, target=terms)
+        audit_record(action=AuditAction.TERMS_PUBLISH, actor=None, target=terms)
         transaction.on_commit(terms_forget_current)
     return terms
 
@@ -295,7 +302,7 @@ def terms_accept_at_signup(*, user: User, terms: TermsVersion) -> TermsAcceptanc
     if acceptance.accepted_at_signup is None:
         acceptance.accepted_at_signup = now
         acceptance.save(update_fields=["accepted_at_signup"])
-    audit_record(action="terms.accept", actor=user, target=terms, data={"how": "signup"})
+    audit_record(action=AuditAction.TERMS_ACCEPT, actor=user, target=terms, data={"how": "signup"})
     return acceptance
 
 

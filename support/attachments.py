@@ -25,6 +25,8 @@ ALLOWED_EXTENSIONS = frozenset(
         "csv",
         "xml",
         "json",
+        # A forward as attachment (message/rfc822) from the email channel.
+        "eml",
         "doc",
         "docx",
         "xls",

@@ -19,6 +19,11 @@ def sla_notify(*, kind: str, ticket_ids: list[int]) -> int:
 
 @shared_task(name="support.mail_poll")
 def mail_poll_task() -> dict:
+    from onebuh.metrics import heartbeat
+
     from .mail.imap import mail_poll
 
-    return mail_poll()
+    counts = mail_poll()
+    if "skipped" not in counts:
+        heartbeat("mail_poll")  # the poller's lag on /metrics is measured from here
+    return counts

@@ -19,6 +19,7 @@ from billing.periods import (
 from billing.selectors import monthly_invoice_exists
 from billing.usage import usage_for
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber, SubscriberStatus
 
 from .ledger import INVOICE_COUNTER, ChargeLine, counter_lock, invoices_issue
@@ -93,7 +94,7 @@ def billing_run(*, now: datetime.datetime | None = None, subscriber_ids=None) ->
     )
     if invoices and subscriber_ids is None:
         audit_record(
-            action="billing.run",
+            action=AuditAction.BILLING_RUN,
             data={"month": f"{month_start(today):%Y-%m}", "invoices": len(invoices)},
         )
     return invoices
@@ -120,7 +121,7 @@ def subscription_order(*, subscriber: Subscriber, tariff: Tariff, actor) -> Invo
         now=now,
     )
     audit_record(
-        action="billing.order",
+        action=AuditAction.ORDER,
         subscriber=subscriber,
         actor=actor,
         target=subscription,
@@ -206,7 +207,7 @@ def subscription_change_tariff(
         subscription.pending_tariff, subscription.pending_from = None, None
     subscription.save(update_fields=["tariff", "pending_tariff", "pending_from"])
     audit_record(
-        action="billing.tariff_change",
+        action=AuditAction.TARIFF_CHANGE,
         subscriber=subscriber,
         actor=actor,
         target=subscription,

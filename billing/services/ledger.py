@@ -21,6 +21,7 @@ from billing.models import (
 from billing.periods import PAYMENT_TERM_DAYS, ZERO, money, month_end
 from billing.selectors import balances_by_subscriber, open_debt_by_subscriber
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from .notices import notices_create
@@ -180,7 +181,7 @@ def ledger_credit_bonus(
     except IntegrityError:
         return LedgerEntry.objects.get(**lookup)
     audit_record(
-        action="billing.bonus_credit",
+        action=AuditAction.BONUS_CREDIT,
         subscriber=subscriber,
         actor=actor,
         target=entry,
@@ -222,7 +223,7 @@ def ledger_add_correction(
 
         subscribers_resume_settled(subscriber_ids=[subscriber.pk], now=now)
     audit_record(
-        action="billing.correction",
+        action=AuditAction.LEDGER_CORRECTION,
         subscriber=subscriber,
         actor=actor,
         target=entry,

@@ -23,6 +23,7 @@ from infobases.hooks import (
     infobases_unblock_for_subscribers,
 )
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import (
     Subscriber,
     SubscriberStateChange,
@@ -96,7 +97,7 @@ def subscribers_suspend_overdue(*, now: datetime.datetime | None = None) -> list
             kind=NoticeKind.SUSPENDED,
             items=[(sid, f"{now:%Y%m%d%H%M%S}", {"purge_on": purge_on.isoformat()}) for sid in ids],
         )
-        audit_record(action="billing.suspend_overdue", data={"subscribers": len(ids)})
+        audit_record(action=AuditAction.SUSPEND_OVERDUE, data={"subscribers": len(ids)})
     # An overdue invoice gets one notice; the suspension email already tells the suspended.
     for covered in (True, False):
         notices_create(
@@ -151,7 +152,7 @@ def subscribers_resume_settled(
     )
     infobases_unblock_for_subscribers(subscriber_ids=ids, reason=SuspensionReason.NON_PAYMENT.value)
     if subscriber_ids is None:
-        audit_record(action="billing.resume_paid", data={"subscribers": len(ids)})
+        audit_record(action=AuditAction.RESUME_PAID, data={"subscribers": len(ids)})
     return ids
 
 
@@ -214,7 +215,7 @@ def subscribers_purge_expired(*, now: datetime.datetime | None = None) -> list[i
         )
     Subscription.objects.filter(subscriber_id__in=ids, ended_at__isnull=True).update(ended_at=now)
     notices_create(kind=NoticeKind.PURGED, items=[(pk, "purged", {}) for pk in ids])
-    audit_record(action="billing.purge", data={"subscribers": len(ids)})
+    audit_record(action=AuditAction.PURGE, data={"subscribers": len(ids)})
     return ids
 
 

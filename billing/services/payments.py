@@ -18,6 +18,7 @@ from psycopg2.extras import execute_values
 from billing.models import Invoice, InvoiceStatus, LedgerEntry, LedgerKind, Payment, PaymentMethod
 from billing.periods import ZERO, money
 from billing.statements.common import MAX_AMOUNT, TAX_ID
+from subscribers.audit_actions import AuditAction
 from subscribers.models import AuditEntry, Subscriber, SubscriberStatus
 
 from .lifecycle import subscribers_resume_settled
@@ -230,7 +231,7 @@ def payments_record_many(
                 subscriber_id=p.subscriber_id,
                 actor=actor if is_user else None,
                 actor_is_staff=bool(is_user and actor.is_staff),
-                action="billing.payment",
+                action=AuditAction.PAYMENT,
                 target_type=p._meta.label_lower,
                 target_id=str(p.pk),
                 target_repr=str(p)[:255],

@@ -26,6 +26,7 @@ from billing.models import (
 from billing.statements import StatementError, StatementLineData, parse_statement
 from billing.statements.common import decode
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from .payments import IncomingPayment, payer_key_for, payment_record, payments_record_many
@@ -296,7 +297,7 @@ def statement_import(*, statement: BankStatement, actor) -> dict:
     )
     statement.save(update_fields=["status", "imported_at", "summary"])
     audit_record(
-        action="billing.statement_import",
+        action=AuditAction.STATEMENT_IMPORT,
         actor=actor,
         target=statement,
         data={k: v for k, v in summary.items() if k != "preview"},
@@ -340,7 +341,7 @@ def statement_line_assign(*, line: StatementLine, subscriber: Subscriber, actor)
         resolved_at=timezone.now(),
     )
     audit_record(
-        action="billing.statement_line_assign",
+        action=AuditAction.STATEMENT_LINE_ASSIGN,
         subscriber=subscriber,
         actor=actor,
         target=line,
@@ -363,5 +364,5 @@ def statement_line_dismiss(*, line: StatementLine, reason: str, actor) -> None:
     if not updated:
         raise ValidationError(_("This line is already resolved."))
     audit_record(
-        action="billing.statement_line_dismiss", actor=actor, target=line, reason=reason[:1000]
+        action=AuditAction.STATEMENT_LINE_DISMISS, actor=actor, target=line, reason=reason[:1000]
     )

@@ -18,6 +18,7 @@ from billing.periods import PURGE_AFTER_DAYS
 from billing.selectors import balances_for
 from infobases.hooks import infobases_block_for_subscribers, infobases_unblock_for_subscribers
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber, SubscriberStateChange, SubscriberStatus, SuspensionReason
 from subscribers.services import subscriber_change_state
 
@@ -96,7 +97,10 @@ def termination_request(*, subscriber: Subscriber, actor) -> Subscription:
         actor=actor,
     )
     audit_record(
-        action="subscriber.termination_requested", subscriber=subscriber, actor=actor, reason=cause
+        action=AuditAction.SUBSCRIBER_TERMINATION_REQUESTED,
+        subscriber=subscriber,
+        actor=actor,
+        reason=cause,
     )
     return subscription
 
@@ -115,7 +119,7 @@ def reconciliation_create(*, subscriber: Subscriber, actor) -> ReconciliationSta
         created_by=actor,
     )
     audit_record(
-        action="billing.reconciliation",
+        action=AuditAction.RECONCILIATION,
         subscriber=subscriber,
         actor=actor,
         target=statement,
@@ -155,7 +159,7 @@ def bonus_payout(
         actor=actor,
     )
     audit_record(
-        action="billing.bonus_payout",
+        action=AuditAction.BONUS_PAYOUT,
         subscriber=subscriber,
         actor=actor,
         target=entry,

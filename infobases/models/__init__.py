@@ -18,6 +18,7 @@ from .infobase import (
     OperationStatus,
 )
 from .licensing import LicenceEvent, LicenceEventKind, RegistrationNumber
+from .uploads import UploadSession, UploadStatus
 
 __all__ = [
     "AccessRole",
@@ -38,5 +39,7 @@ __all__ = [
     "RegistrationNumber",
     "ScheduledUpdate",
     "Solution",
+    "UploadSession",
+    "UploadStatus",
     "UpdateStatus",
 ]

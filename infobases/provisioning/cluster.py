@@ -239,9 +239,13 @@ class ClusterDriver(Driver):
         code = self._service_code(ref)
         try:
             self.agent.run(ref, [action], code=code)
-        except ProvisioningError:
+        except ProvisioningError as error:
             if admin is None:
-                raise
+                raise ProvisioningError(
+                    f"Служебный пользователь {c['infobase_user']} не может войти в базу {ref} "
+                    "(выгрузка клиента приносит своих пользователей): нужен логин и пароль "
+                    f"администратора этой выгрузки. Ответ 1С: {error}"
+                ) from error
             self.agent.run(ref, [action], code=code, admin=admin)  # A customer's .dt.
 
     def service_account_check(self, *, ref: str) -> str:

@@ -21,7 +21,15 @@ from .infobases import (
 from .licensing import licences_record_renewals, registration_numbers_import
 from .operations import operation_retry, operation_run
 from .releases import release_publish, updates_start_due
-from .uploads import placement_request_create, placement_request_place
+from .resumable import (
+    upload_complete,
+    upload_finish,
+    upload_part_url,
+    upload_parts,
+    upload_receive_part,
+    upload_start,
+)
+from .uploads import placement_request_place
 
 __all__ = [
     "access_revoke",
@@ -40,7 +48,12 @@ __all__ = [
     "lock_set",
     "operation_retry",
     "operation_run",
-    "placement_request_create",
+    "upload_complete",
+    "upload_finish",
+    "upload_part_url",
+    "upload_parts",
+    "upload_receive_part",
+    "upload_start",
     "placement_request_place",
     "registration_numbers_import",
     "release_publish",

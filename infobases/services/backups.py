@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from ..models import (
     Backup,
@@ -57,7 +58,10 @@ def backup_request(*, infobase: Infobase, actor, kind: str = BackupKind.ON_DEMAN
         params={"ref": infobase.ref, "backup_id": backup.pk},
     )
     audit_record(
-        action="infobase.backup", subscriber=infobase.subscriber, actor=actor, target=infobase
+        action=AuditAction.INFOBASE_BACKUP,
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
     )
     return backup
 
@@ -182,7 +186,7 @@ def backup_restore(*, backup: Backup, actor, into_new: bool, name: str = "") -> 
         params={"ref": infobase.ref, "backup_id": backup.pk},
     )
     audit_record(
-        action="infobase.restore",
+        action=AuditAction.INFOBASE_RESTORE,
         subscriber=infobase.subscriber,
         actor=actor,
         target=infobase,

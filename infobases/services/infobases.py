@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership, Subscriber
 
 from ..models import (
@@ -96,7 +97,7 @@ def infobase_create(
         params={"ref": infobase.ref, "template": template, **params},
     )
     audit_record(
-        action="infobase.create",
+        action=AuditAction.INFOBASE_CREATE,
         subscriber=subscriber,
         actor=actor,
         target=infobase,
@@ -111,7 +112,7 @@ def infobase_rename(*, infobase: Infobase, name: str, actor) -> Infobase:
     old, infobase.name = infobase.name, _clean_name(name)
     infobase.save(update_fields=["name"])
     audit_record(
-        action="infobase.rename",
+        action=AuditAction.INFOBASE_RENAME,
         subscriber=infobase.subscriber,
         actor=actor,
         target=infobase,
@@ -145,7 +146,10 @@ def infobase_delete(*, infobase: Infobase, actor) -> Infobase:
         params={"ref": infobase.ref},
     )
     audit_record(
-        action="infobase.delete", subscriber=infobase.subscriber, actor=actor, target=infobase
+        action=AuditAction.INFOBASE_DELETE,
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
     )
     infobase.status = InfobaseStatus.DELETING
     return infobase
@@ -202,7 +206,7 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
         },
     )
     audit_record(
-        action="infobase.access_grant" if is_new else "infobase.access_change",
+        action=AuditAction.INFOBASE_ACCESS_GRANT if is_new else AuditAction.INFOBASE_ACCESS_CHANGE,
         subscriber=subscriber,
         actor=actor,
         target=access,
@@ -228,7 +232,7 @@ def access_revoke(*, access: InfobaseAccess, actor) -> None:
         params={"ref": infobase.ref, "login": access.login},
     )
     audit_record(
-        action="infobase.access_revoke",
+        action=AuditAction.INFOBASE_ACCESS_REVOKE,
         subscriber=infobase.subscriber,
         actor=actor,
         target=infobase,
@@ -247,7 +251,7 @@ def session_end(*, infobase: Infobase, session_id: str, actor) -> None:
         params={"ref": infobase.ref, "session_id": session_id},
     )
     audit_record(
-        action="infobase.session_end",
+        action=AuditAction.INFOBASE_SESSION_END,
         subscriber=infobase.subscriber,
         actor=actor,
         target=infobase,
@@ -280,7 +284,10 @@ def lock_set(*, infobase: Infobase, starts, ends, message: str, actor) -> Infoba
         },
     )
     audit_record(
-        action="infobase.lock_set", subscriber=infobase.subscriber, actor=actor, target=infobase
+        action=AuditAction.INFOBASE_LOCK_SET,
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
     )
     return infobase
 
@@ -299,6 +306,9 @@ def lock_clear(*, infobase: Infobase, actor) -> Infobase:
         params={"ref": infobase.ref},
     )
     audit_record(
-        action="infobase.lock_clear", subscriber=infobase.subscriber, actor=actor, target=infobase
+        action=AuditAction.INFOBASE_LOCK_CLEAR,
+        subscriber=infobase.subscriber,
+        actor=actor,
+        target=infobase,
     )
     return infobase

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber, SubscriberStatus
 
 from ..models import (
@@ -202,5 +203,7 @@ def registration_numbers_import(*, data: str, actor) -> int:
         unique_fields=["subscriber", "solution", "user_email"],
         update_fields=["number", "assigned_on"],
     )
-    audit_record(action="licence.numbers_import", actor=actor, data={"rows": len(numbers)})
+    audit_record(
+        action=AuditAction.LICENCE_NUMBERS_IMPORT, actor=actor, data={"rows": len(numbers)}
+    )
     return len(numbers)

@@ -20,6 +20,7 @@ from onebuh.emails import send_templated_email
 from onebuh.ioerrors import io_error_log, io_error_message
 from outbox.services import outbox_kick
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from .. import storage
 from ..models import (
@@ -86,6 +87,21 @@ def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | N
     live_size = driver.size(ref=op.params["ref"])
     Infobase.objects.filter(pk=op.infobase_id).update(size_bytes=live_size or size)
     backup.file = relative
+    return backup
+
+
+def _backup_once(op: Operation, driver: Driver, *, kind: str) -> Backup:
+    """The safety copy before a restore or an update, taken once per operation: a rerun (the
+    operation re-queued after its worker died) reuses it, since a second copy would hold the
+    half-changed infobase. The copy's id is kept in the operation's parameters."""
+    taken = Backup.objects.filter(
+        pk=op.params.get("safety_backup_id"), status=BackupStatus.DONE
+    ).first()
+    if taken is not None:
+        return taken
+    backup = _make_backup(op, driver, kind=kind)
+    op.params["safety_backup_id"] = str(backup.pk)
+    Operation.objects.filter(pk=op.pk).update(params=op.params)
     return backup
 
 
@@ -177,7 +193,7 @@ def _backup(op: Operation, driver: Driver) -> None:
 
 def _restore(op: Operation, driver: Driver) -> None:
     source = Backup.objects.get(pk=op.params["backup_id"])
-    _make_backup(op, driver, kind=BackupKind.BEFORE_RESTORE)
+    _backup_once(op, driver, kind=BackupKind.BEFORE_RESTORE)
     with storage.local_copy(source.file) as path:
         driver.restore(ref=op.params["ref"], path=path)
     _mark_ready(op)
@@ -185,7 +201,7 @@ def _restore(op: Operation, driver: Driver) -> None:
 
 def _update(op: Operation, driver: Driver) -> None:
     p = op.params
-    backup = _make_backup(op, driver, kind=BackupKind.BEFORE_UPDATE)
+    backup = _backup_once(op, driver, kind=BackupKind.BEFORE_UPDATE)
     try:
         driver.update_config(ref=p["ref"], template=p["template"])
     except Exception as error:
@@ -325,7 +341,7 @@ def operation_retry(*, operation: Operation, actor) -> bool:
             status=BackupStatus.QUEUED
         )
     audit_record(
-        action="infobase.operation_retry",
+        action=AuditAction.INFOBASE_OPERATION_RETRY,
         subscriber=operation.subscriber,
         actor=actor,
         target=operation,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from ..models import (
     Infobase,
@@ -71,7 +72,7 @@ def release_publish(*, release: Release, actor=None, now=None) -> int:
     )
     subscriber_ids = sorted({sub for _pk, sub, _typical in infobases})
     audit_record(
-        action="release.publish",
+        action=AuditAction.RELEASE_PUBLISH,
         actor=actor,
         target=release,
         data={"subscribers": len(subscriber_ids), "updates": len(updates)},

@@ -81,6 +81,14 @@ def restore(request, pk):
         messages.error(request, _("Choose where to restore the copy."))
         return redirect("infobases:backups")
     into_new = form.cleaned_data["into"] == "new"
+    if not into_new and form.cleaned_data["confirm"] != backup.infobase_id:
+        # Restoring over a base replaces its data: only the button that named it may do that.
+        messages.error(
+            request,
+            _("Confirm that the copy replaces the data of «%(name)s».")
+            % {"name": backup.infobase.name},
+        )
+        return redirect("infobases:backups")
     infobase, ok = run(
         request,
         lambda: services.backup_restore(

@@ -6,8 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onebuh.ioerrors import io_error_log, io_error_message
-from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
 from .. import services
@@ -18,7 +16,7 @@ from ..access import (
     infobase_for_member,
     member_for_access,
 )
-from ..forms import AccessForm, InfobaseAddForm, LockForm, RenameForm, UploadForm
+from ..forms import AccessForm, InfobaseAddForm, LockForm, RenameForm
 from ..models import PlacementRequest, Solution
 from ..selectors import (
     access_matrix,
@@ -66,44 +64,6 @@ def add(request):
             return redirect(infobase)
     solutions = Solution.objects.filter(is_published=True)
     return render(request, "infobases/add.html", {"form": form, "solutions": solutions})
-
-
-@manager_required
-@active_subscriber_required
-# The dump is stopped at the limit while it streams in, before a temporary file holds more.
-@upload_limits(
-    request_bytes=lambda: settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES + 2**20,
-    file_bytes=lambda: settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES,
-)
-def upload(request):
-    try:
-        form = UploadForm(request.POST or None, request.FILES or None)
-    except OSError as error:
-        # The upload handler could not write its temporary file (a full disk).
-        io_error_log(error, "Receiving a .dt upload")
-        messages.error(request, io_error_message(error))
-        form = UploadForm()
-    if request.method == "POST" and form.is_valid():
-        _request, ok = run(
-            request,
-            lambda: services.placement_request_create(
-                subscriber=request.membership.subscriber,
-                uploaded_by=request.user,
-                uploaded=form.cleaned_data["file"],
-                sha256=form.cleaned_data["sha256"],
-                name=form.cleaned_data["name"],
-                solution=form.cleaned_data["solution"],
-                comment=form.cleaned_data["comment"],
-            ),
-            _(
-                "The file is uploaded. The operator will place the infobase within 8 working "
-                "hours (6.1) and tell you."
-            ),
-        )
-        if ok:
-            return redirect("infobases:index")
-    limit = settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES
-    return render(request, "infobases/upload.html", {"form": form, "limit": limit})
 
 
 @member_required

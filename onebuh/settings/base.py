@@ -562,7 +562,19 @@ ONEBUH_CLOUDPAYMENTS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One JSON object a line (python-json-logger) for log collectors: ONEBUH_LOG_JSON=true.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if env_bool("ONEBUH_LOG_JSON", False) else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -570,3 +582,18 @@ LOGGING = {
         "mt940": {"level": "CRITICAL"},
     },
 }
+
+# Prometheus: GET /metrics with "Authorization: Bearer <token>" (onebuh/metrics.py); unset, the
+# endpoint answers 404.
+ONEBUH_METRICS_TOKEN = os.environ.get("ONEBUH_METRICS_TOKEN", "")
+# Error reports to Sentry (or a compatible service) when set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.compensation import month_start
 from onebuh import files
+from subscribers.audit import audit_record, client_ip
+from subscribers.audit_actions import AuditAction
 
 from ..models import CompensationReport, ReportStatus
 from ..services import report_request
@@ -132,6 +134,13 @@ class CompensationReportAdmin(admin.ModelAdmin):
         report = get_object_or_404(CompensationReport, pk=pk, status=ReportStatus.READY)
         if not report.file:
             raise Http404
+        audit_record(
+            action=AuditAction.REPORT_DOWNLOAD,
+            actor=request.user,
+            target=report,
+            data={"report": "compensation", "month": f"{report.month:%Y-%m}"},
+            ip=client_ip(request),
+        )
         return files.download_response(
             alias="default",
             name=report.file.name,

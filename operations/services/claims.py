@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from billing.compensation import month_start
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from ..models import ClaimStatus, CompensationClaim, CreditSource, RejectReason
@@ -92,7 +93,7 @@ def claim_file(
         operator_downtime_in_month=in_month,
     )
     audit_record(
-        action="operations.claim_file",
+        action=AuditAction.CLAIM_FILE,
         subscriber=subscriber,
         actor=opened_by,
         target=claim,
@@ -158,7 +159,7 @@ def claim_approve(
         actor=actor,
     )
     audit_record(
-        action="operations.claim_approve",
+        action=AuditAction.CLAIM_APPROVE,
         subscriber=subscriber,
         actor=actor,
         target=claim,
@@ -191,7 +192,7 @@ def claim_reject(
         update_fields=["status", "reject_reason", "decision_note", "decided_by", "decided_at"]
     )
     audit_record(
-        action="operations.claim_reject",
+        action=AuditAction.CLAIM_REJECT,
         subscriber=claim.subscriber,
         actor=actor,
         target=claim,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from ..models import INCIDENT_TICKET_CATEGORIES, Incident, components_valid
@@ -51,7 +52,7 @@ def incident_record(
     incident.subscribers.set(() if incident.affects_all else subscribers)
     incident.tickets.set(tickets)
     audit_record(
-        action="operations.incident_record",
+        action=AuditAction.INCIDENT_RECORD,
         actor=actor,
         target=incident,
         data={"level": incident.level, "fault": incident.fault},
@@ -88,7 +89,7 @@ def incident_update(
     incident.subscribers.set(() if incident.affects_all else subscribers)
     incident.tickets.set(tickets)
     audit_record(
-        action="operations.incident_update",
+        action=AuditAction.INCIDENT_UPDATE,
         actor=actor,
         target=incident,
         data={

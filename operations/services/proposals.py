@@ -19,6 +19,7 @@ from billing.compensation import (
 )
 from billing.selectors import monthly_fees_for
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from ..models import CompensationCredit, CompensationProposal, CreditSource, ProposalLine
 from ..selectors import downtime_by_subscriber
@@ -74,7 +75,7 @@ def proposal_build(*, month: date, actor=None) -> CompensationProposal:
     proposal.built_at = timezone.now()
     proposal.save(update_fields=["status", "built_at"])
     audit_record(
-        action="operations.proposal_build",
+        action=AuditAction.PROPOSAL_BUILD,
         actor=actor,
         target=proposal,
         data={"lines": len(lines)},
@@ -117,7 +118,7 @@ def proposal_line_credit(*, line: ProposalLine, actor=None) -> CompensationCredi
     )
     if credit is not None:
         audit_record(
-            action="operations.proposal_credit",
+            action=AuditAction.PROPOSAL_CREDIT,
             subscriber=subscriber,
             actor=actor,
             target=credit,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from billing.compensation import month_start
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from ..models import CompensationReport, ReportFormat, ReportStatus
 from ..reporting import render_csv, render_pdf_report, render_xlsx, report_for_month
@@ -32,7 +33,7 @@ def report_request(*, month: date, format: str, actor=None) -> CompensationRepor
         format=format,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(action="operations.report_request", actor=actor, target=report)
+    audit_record(action=AuditAction.REPORT_REQUEST, actor=actor, target=report)
     outbox_enqueue(kind=REPORT_BUILD_KIND, payload={"report_id": report.pk})
     return report
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from ..banner import works_banner_forget
@@ -101,7 +102,7 @@ def technical_work_announce(
     work.subscribers.set(() if work.affects_all else subscribers)
     work.solutions.set(() if work.affects_all else solutions)
     audit_record(
-        action="operations.work_announce",
+        action=AuditAction.WORK_ANNOUNCE,
         actor=actor,
         target=work,
         data={"kind": work.kind, "starts_at": work.starts_at.isoformat()},
@@ -147,7 +148,7 @@ def technical_work_update(
     work.subscribers.set(() if work.affects_all else subscribers)
     work.solutions.set(() if work.affects_all else solutions)
     audit_record(
-        action="operations.work_update",
+        action=AuditAction.WORK_UPDATE,
         actor=actor,
         target=work,
         data={"rescheduled": rescheduled, "starts_at": work.starts_at.isoformat()},
@@ -169,7 +170,7 @@ def technical_work_cancel(*, work: TechnicalWork, actor=None) -> bool:
         return False
     works_banner_forget()  # an UPDATE sends no post_save: the cached banners must go by hand
     work.refresh_from_db()
-    audit_record(action="operations.work_cancel", actor=actor, target=work)
+    audit_record(action=AuditAction.WORK_CANCEL, actor=actor, target=work)
     _notify(work, "cancelled")
     return True
 
@@ -182,7 +183,7 @@ def technical_work_finish(*, work: TechnicalWork, ends_at: datetime, actor=None)
         raise ValidationError(_("The end of the works must be after their start."))
     work.ends_at = ends_at
     work.save(update_fields=["ends_at"])
-    audit_record(action="operations.work_finish", actor=actor, target=work)
+    audit_record(action=AuditAction.WORK_FINISH, actor=actor, target=work)
     return work
 
 

@@ -47,4 +47,6 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%d.%m.%Y %H:%M} {self.action}"
+        from ..audit_actions import audit_action_label
+
+        return f"{timezone.localtime(self.at):%d.%m.%Y %H:%M} {audit_action_label(self.action)}"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from onebuh import files
 from subscribers.audit import audit_record, client_ip
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from ..models import Channel, TicketAttachment
@@ -77,7 +78,7 @@ class TicketAdminViews:
         )
         ticket = attachment.message.ticket
         audit_record(
-            action="support.attachment_download",
+            action=AuditAction.ATTACHMENT_DOWNLOAD,
             subscriber=ticket.subscriber,
             actor=request.user,
             target=attachment,

@@ -38,6 +38,12 @@ def clean_message_id(value: str, *, limit: int = 500) -> str:
     return f"<{hashlib.sha256(value.encode()).hexdigest()}@long-message-id>"
 
 
+def content_digest(raw: bytes) -> str:
+    """Names a message that has no usable Message-ID by its content, line endings aside (a mail
+    server may store bare LF as CRLF), so the same message is recognised through either door."""
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
+
+
 def safe_filename(name, *, fallback: str = "attachment") -> str:
     """The base name only (after the last / or \\), no control or reserved characters, no
     leading dots, at most FILENAME_MAX characters with the extension kept."""

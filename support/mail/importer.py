@@ -10,7 +10,6 @@ acts as that member only when authenticated; otherwise it never appends to an ex
 opens a ticket marked "sender not confirmed" for staff to confirm or reject.
 """
 
-import hashlib
 import logging
 import traceback
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.emails import send_templated_email
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership, User
 
 from ..attachments import MAX_ATTACHMENTS, attachment_problem
@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..selectors import subscriber_for_email
 from ..services import ticket_open, ticket_reply
-from .clean import clean_line
+from .clean import clean_line, content_digest
 from .parse import ParsedMail, parse_mail
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ def mail_import(*, raw: bytes) -> tuple[InboundMessage, bool]:
         mail = parse_mail(raw)
         message_id = mail.message_id
     except Exception:
-        mail, message_id = None, f"<{hashlib.sha256(raw).hexdigest()}@unparsable>"
+        mail, message_id = None, f"<{content_digest(raw)}@unparsable>"
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -232,7 +232,7 @@ def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
         return record
     _process(record, bytes(record.raw), None)
     audit_record(
-        action="support.inbound_retry",
+        action=AuditAction.INBOUND_RETRY,
         subscriber=record.ticket.subscriber if record.ticket else None,
         actor=actor,
         target=record,
@@ -251,7 +251,7 @@ def inbound_discard(*, record: InboundMessage, actor) -> bool:
     )
     if claimed:
         audit_record(
-            action="support.inbound_discard",
+            action=AuditAction.INBOUND_DISCARD,
             subscriber=None,
             actor=actor,
             target=record,

@@ -4,7 +4,6 @@ Everything here is normalised for storage (support.mail.clean); nothing a sender
 this raise on a well-formed MIME structure, and the importer quarantines whatever still does.
 """
 
-import hashlib
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from .auth import SenderVerdict, sender_check
-from .clean import clean_line, clean_message_id, clean_text, safe_filename
+from .clean import clean_line, clean_message_id, clean_text, content_digest, safe_filename
 from .text import html_to_text, new_part
 
 TAG = re.compile(r"\[ONEbuh\s*#(\d{1,12})\]", re.IGNORECASE)
@@ -123,6 +122,9 @@ def _decoded(part) -> str:
 def _full_text(message) -> str:
     body = message.get_body(preferencelist=("plain", "html"))
     if body is None:
+        if message.get_content_maintype() == "multipart" and not message.is_multipart():
+            # Declared multipart but no boundary ever came: the words are all there is.
+            return clean_text(_decoded(message))
         return ""
     content = _decoded(body)
     if body.get_content_type() == "text/html":
@@ -162,7 +164,11 @@ def _attachments(message, subject: str) -> list[tuple[str, bytes, str]]:
             for sub in part.iter_parts():
                 visit(sub, top=False)
             return
-        if _is_body_text(part) or content_type == "message/delivery-status":
+        if (
+            _is_body_text(part)
+            or content_type == "message/delivery-status"
+            or part.get_content_maintype() == "multipart"  # a broken one, read as text
+        ):
             return
         payload = part.get_payload(decode=True) or b""
         extension = mimetypes.guess_extension(content_type) or ".bin"
@@ -189,7 +195,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
     name, sender = _sender(message)
     ids = MESSAGE_ID.findall(_header(message, "Message-ID"))
     # Without a Message-ID the content itself identifies the message, so a re-import is caught.
-    message_id = ids[0] if ids else f"<{hashlib.sha256(raw).hexdigest()}@no-message-id>"
+    message_id = ids[0] if ids else f"<{content_digest(raw)}@no-message-id>"
     references = MESSAGE_ID.findall(_header(message, "In-Reply-To")) + MESSAGE_ID.findall(
         _header(message, "References")
     )

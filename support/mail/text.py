@@ -22,7 +22,10 @@ MAIL_LANGUAGES.setdefault(
     {
         "wrote_header": [
             # Thunderbird, Gmail (old), Apple Mail: "27.11.2026 10:00, Иван пишет:" / "написал(а):"
-            r"^(" + _Q + r"[^\n]{0,200}?(?:пишет|написал|написала|написал\(а\))\s?:)$",
+            # (Gmail on Android wraps it: "02.04.2012 14:20 пользователь "a@b" <\na@b> написал:")
+            r"^("
+            + _Q
+            + r"[^\n]{0,200}?(?:\n[^\n]{0,200}?)?(?:пишет|написал|написала|написал\(а\))\s?:)$",
             # Gmail, Yandex, Mail.ru: a line with a time that ends with the sender's address.
             r"^(" + _Q + r"(?=[^\n]{0,200}\d{1,2}:\d{2})[^\n]{0,250}" + _EMAIL + r"\s?:)$",
             r"^(" + _Q + r"-{2,}\s?(?:Исходное сообщение|Original Message)\s?-{2,})$",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership
 
 from ..models import ConnectBindingCode, ConnectClient, hash_token
@@ -43,7 +44,7 @@ def connect_code_issue(*, member, subscriber) -> str:
         code_hash=hash_token(code),
         expires_at=now + CODE_LIFETIME,
     )
-    audit_record(action="support.connect_code_issue", subscriber=subscriber, actor=member)
+    audit_record(action=AuditAction.CONNECT_CODE_ISSUE, subscriber=subscriber, actor=member)
     return code
 
 
@@ -52,7 +53,7 @@ def _bind(*, client: ConnectClient, member, subscriber, via: str, actor) -> Conn
     client.bound_via, client.bound_at, client.bound_by = via, timezone.now(), actor
     client.save(update_fields=["member", "subscriber", "bound_via", "bound_at", "bound_by"])
     audit_record(
-        action="support.connect_client_bind",
+        action=AuditAction.CONNECT_CLIENT_BIND,
         subscriber=subscriber,
         actor=actor or member,
         target=client,
@@ -104,7 +105,7 @@ def connect_client_unbind(*, client: ConnectClient, actor) -> None:
     client.bound_via = ""
     client.save(update_fields=["member", "subscriber", "bound_via", "bound_at", "bound_by"])
     audit_record(
-        action="support.connect_client_unbind",
+        action=AuditAction.CONNECT_CLIENT_UNBIND,
         subscriber=subscriber,
         actor=actor,
         target=client,

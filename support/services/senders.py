@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership
 
 from ..models import SenderCheck, Ticket, TicketStatus
@@ -30,7 +31,7 @@ def ticket_sender_confirm(*, ticket: Ticket, actor) -> bool:
         fields.append("opened_by")
     ticket.save(update_fields=fields)
     audit_record(
-        action="support.ticket_sender_confirm",
+        action=AuditAction.TICKET_SENDER_CONFIRM,
         subscriber=ticket.subscriber,
         actor=actor,
         target=ticket,
@@ -50,7 +51,7 @@ def ticket_sender_reject(*, ticket: Ticket, actor) -> bool:
     ticket.closed_at = timezone.now()
     ticket.save(update_fields=["sender_check", "status", "closed_at"])
     audit_record(
-        action="support.ticket_sender_reject",
+        action=AuditAction.TICKET_SENDER_REJECT,
         subscriber=ticket.subscriber,
         actor=actor,
         target=ticket,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from .. import sla
 from ..models import (
@@ -56,7 +57,7 @@ def ticket_accept(*, ticket: Ticket, actor) -> Ticket:
     ticket.save(update_fields=["status", "assignee", "updated_at"])
     reaction_record(ticket=ticket, at=now)
     audit_record(
-        action="support.ticket_accept", subscriber=ticket.subscriber, actor=actor, target=ticket
+        action=AuditAction.TICKET_ACCEPT, subscriber=ticket.subscriber, actor=actor, target=ticket
     )
     return ticket
 
@@ -77,7 +78,7 @@ def ticket_assign(*, ticket: Ticket, actor, assignee=None, partner_firm=None) ->
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["assignee", "partner_firm", "updated_at"])
     audit_record(
-        action="support.ticket_assign",
+        action=AuditAction.TICKET_ASSIGN,
         subscriber=ticket.subscriber,
         actor=actor,
         target=ticket,
@@ -133,7 +134,7 @@ def ticket_change_category(
         ]
     )
     audit_record(
-        action="support.ticket_change_category",
+        action=AuditAction.TICKET_CHANGE_CATEGORY,
         subscriber=ticket.subscriber,
         actor=actor,
         target=ticket,
@@ -189,7 +190,7 @@ def ticket_defer(*, ticket: Ticket, actor, reason: str, explanation: str) -> Tic
         status=TicketStatus.DEFERRED,
         reason=reason,
         explanation=explanation,
-        action="support.ticket_defer",
+        action=AuditAction.TICKET_DEFER,
     )
 
 
@@ -204,7 +205,7 @@ def ticket_refuse(*, ticket: Ticket, actor, reason: str, explanation: str) -> Ti
         status=TicketStatus.REFUSED,
         reason=reason,
         explanation=explanation,
-        action="support.ticket_refuse",
+        action=AuditAction.TICKET_REFUSE,
     )
 
 
@@ -216,7 +217,7 @@ def ticket_close(*, ticket: Ticket, actor) -> Ticket:
     ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
     ticket.save(update_fields=["status", "closed_at", "updated_at"])
     audit_record(
-        action="support.ticket_close", subscriber=ticket.subscriber, actor=actor, target=ticket
+        action=AuditAction.TICKET_CLOSE, subscriber=ticket.subscriber, actor=actor, target=ticket
     )
     return ticket
 
@@ -232,7 +233,7 @@ def ticket_rate(*, ticket: Ticket, actor, rating: int, comment: str = "") -> Tic
     ticket.rating, ticket.rating_comment = rating, (comment or "").strip()
     ticket.save(update_fields=["rating", "rating_comment"])
     audit_record(
-        action="support.ticket_rate",
+        action=AuditAction.TICKET_RATE,
         subscriber=ticket.subscriber,
         actor=actor,
         target=ticket,

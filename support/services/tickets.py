@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from .. import sla
@@ -210,7 +211,7 @@ def ticket_open(
         original_text=original_text,
     )
     audit_record(
-        action="support.ticket_open",
+        action=AuditAction.TICKET_OPEN,
         subscriber=subscriber,
         actor=actor or opened_by,
         target=ticket,
@@ -276,7 +277,7 @@ def ticket_reply(
     else:
         _reopen_on_subscriber_message(ticket)
     audit_record(
-        action="support.ticket_reply",
+        action=AuditAction.TICKET_REPLY,
         subscriber=ticket.subscriber,
         actor=author,
         target=ticket,
@@ -300,7 +301,7 @@ def ticket_note(*, ticket: Ticket, author, text: str, attachments: Sequence = ()
         internal=True,
     )
     audit_record(
-        action="support.ticket_note",
+        action=AuditAction.TICKET_NOTE,
         subscriber=ticket.subscriber,
         actor=author,
         target=ticket,

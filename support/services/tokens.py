@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
+from subscribers.audit_actions import AuditAction
 
 from ..models import OneCFormToken, hash_token
 
@@ -24,7 +25,7 @@ def onec_token_issue(*, infobase, actor) -> tuple[OneCFormToken, str]:
         created_by=actor,
     )
     audit_record(
-        action="support.onec_token_issue",
+        action=AuditAction.ONEC_TOKEN_ISSUE,
         subscriber=infobase.subscriber,
         actor=actor,
         target=token,
@@ -42,7 +43,7 @@ def onec_token_revoke(*, token: OneCFormToken, actor) -> OneCFormToken:
         raise ValidationError(_("The token is already revoked."))
     token.refresh_from_db(fields=["revoked_at"])
     audit_record(
-        action="support.onec_token_revoke",
+        action=AuditAction.ONEC_TOKEN_REVOKE,
         subscriber=token.subscriber,
         actor=actor,
         target=token,

@@ -9,6 +9,7 @@ every main step under test-artifacts/e2e/<journey>/NN-step.png for review.
 
 import itertools
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -121,9 +122,16 @@ def open_page(request, browser, live_server):
         page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} {r.url}"))
         page.on("pageerror", lambda error: problems.append(f"JavaScript: {error}"))
         # Console errors: a script or style the Content-Security-Policy refused, a failed load.
+        # A journey that breaks the network on purpose names the errors it expects
+        # (EXPECTED_CONSOLE, a regular expression in its module); every other one fails it.
+        expected = getattr(request.module, "EXPECTED_CONSOLE", None)
         page.on(
             "console",
-            lambda m: m.type == "error" and problems.append(f"console: {m.text} ({page.url})"),
+            lambda m: (
+                m.type == "error"
+                and not (expected and re.search(expected, m.text))
+                and problems.append(f"console: {m.text} ({page.url})")
+            ),
         )
         # confirm() dialogs ("Back up now?") are answered as a user agreeing would.
         page.on("dialog", lambda dialog: dialog.accept())

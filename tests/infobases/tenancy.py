@@ -29,6 +29,20 @@ def _backup_token(other):
     return {"token": backup_download_token(backup=backup, user=owner)}
 
 
+def _upload(other, number=None):
+    from infobases.models import UploadSession
+
+    session = UploadSession.objects.create(
+        subscriber=other,
+        name="Чужая",
+        original_name="other.dt",
+        size_bytes=10,
+        part_bytes=10,
+        file="uploads/other.dt",
+    )
+    return {"pk": session.pk} if number is None else {"pk": session.pk, "number": number}
+
+
 OBJECT_URLS = {
     "infobases:detail": _infobase,
     "infobases:rename": _infobase,
@@ -40,6 +54,10 @@ OBJECT_URLS = {
     "infobases:backup_download": _backup,
     "infobases:backup_restore": _backup,
     "infobases:backup_file": _backup_token,
+    "infobases:upload_status": _upload,
+    "infobases:upload_complete": _upload,
+    "infobases:upload_part": lambda other: _upload(other, number=1),
+    "infobases:upload_part_data": lambda other: _upload(other, number=1),
 }
 
 PUBLIC_URLS: set[str] = set()

@@ -180,3 +180,22 @@ def test_an_infobase_being_deleted_cannot_be_backed_up(owner, subscriber):
     infobase = InfobaseFactory(subscriber=subscriber, status="deleting")
     with pytest.raises(ValidationError):
         backup_request(infobase=Infobase.objects.get(pk=infobase.pk), actor=owner)
+
+
+def test_restoring_over_an_infobase_needs_the_confirmation_that_names_it(
+    client, owner, ready_infobase, run_now
+):
+    backup = run_now(lambda: backup_request(infobase=ready_infobase, actor=owner))
+    client.force_login(owner)
+    page = client.get(reverse("infobases:backups")).content.decode()
+    assert f"Восстановить «{ready_infobase.name}» из копии" in page
+    assert f"Восстановить поверх «{ready_infobase.name}»" in page
+    url = reverse("infobases:backup_restore", args=[backup.pk])
+    before = Backup.objects.count()
+    response = client.post(url, {"into": "same"}, follow=True)
+    assert f"заменит данные «{ready_infobase.name}»" in response.content.decode()
+    assert Backup.objects.count() == before  # no safety copy: nothing was started
+    response = run_now(
+        lambda: client.post(url, {"into": "same", "confirm": ready_infobase.pk}, follow=True)
+    )
+    assert Backup.objects.filter(kind=BackupKind.BEFORE_RESTORE).exists()

@@ -197,7 +197,9 @@ def test_a_customers_dump_gets_the_service_account_with_the_dumps_administrator(
     customer = {"Иванов": {"password": "ivan", "admin": True, "active": True, "profiles": []}}
     content = {"users": customer, "config": "bk", "extensions": {}, "data": {}, "support": "x"}
     dump.write_bytes(DT_MAGIC + json.dumps(content, ensure_ascii=False).encode())
-    with pytest.raises(ProvisioningError, match="Идентификация"):
+    with pytest.raises(
+        ProvisioningError, match="нужен логин и пароль администратора этой выгрузки"
+    ):
         driver.restore(ref=base, path=dump)
     driver.restore(ref=base, path=dump, admin=("Иванов", "ivan"))
     assert info(fake)["users"]["ПортАдмин"]["admin"]

@@ -1,18 +1,15 @@
-"""A full disk on upload and on backup: a Russian message, nothing half-written, one ERROR line.
+"""A full disk on an upload part and on backup: a Russian message, nothing half-written, one ERROR line.
 (A full disk cannot be made here without root mounts: the storage call raises ENOSPC.)"""
 
 import errno
-import hashlib
 import logging
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
-from infobases.models import Backup, BackupStatus, Operation, OperationKind, PlacementRequest
+from infobases.models import Backup, BackupStatus, Operation, OperationKind
 from infobases.services import operation_run
 from tests.infobases.factories import InfobaseFactory
-from tests.infobases.test_uploads import DT
+from tests.infobases.test_uploads import DT, _start
 
 pytestmark = pytest.mark.django_db
 
@@ -25,25 +22,18 @@ def _files(folder):
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
-def test_an_upload_onto_a_full_disk_says_so_and_stores_nothing(
-    client, owner, subscriber, tariff, infobases_dir, monkeypatch, caplog
-):
-    monkeypatch.setattr("onebuh.files.save", _full_disk)
+def test_an_upload_part_onto_a_full_disk_says_so(client, owner, tariff, monkeypatch, caplog):
     client.force_login(owner)
-    assert client.get(reverse("infobases:upload")).status_code == 200
+    manager = client
+    monkeypatch.setattr("onebuh.files.multipart_write_part", _full_disk)
+    session = _start(manager).json()
+    target = manager.post(session["part_url"].replace("/0/", "/1/")).json()["url"]
     with caplog.at_level(logging.ERROR):
-        response = client.post(
-            reverse("infobases:upload"),
-            {
-                "file": SimpleUploadedFile("base.dt", DT),
-                "sha256": hashlib.sha256(DT).hexdigest(),
-                "name": "Бухгалтерия",
-            },
-        )
-    assert response.status_code == 200
-    assert "нет свободного места" in response.content.decode()
-    assert not PlacementRequest.objects.exists() and _files(infobases_dir) == []
+        answer = manager.generic("PUT", target, DT, content_type="application/octet-stream")
+    assert answer.status_code == 507
+    assert "нет свободного места" in answer.json()["error"]
     assert [r.levelname for r in caplog.records if r.name == "onebuh.io"] == ["ERROR"]
+    assert manager.get(session["status_url"]).json()["status"] != "done"
 
 
 def test_a_backup_onto_a_full_disk_fails_readably(local_driver, infobases_dir, monkeypatch, caplog):

@@ -100,3 +100,53 @@ def test_a_failed_update_is_recorded_and_rolled_back_from_the_backup(
     assert infobase.status == "ready" and infobase.release == ready_infobase.release
     restored = (local_driver.data_dir(ready_infobase.ref) / "configuration.txt").read_text()
     assert restored == before
+
+
+class WorkerDied(BaseException):
+    """What a killed worker looks like to the code after it: nothing else runs."""
+
+
+def test_a_rerun_after_the_worker_died_reuses_the_first_safety_copy(
+    ready_infobase, run_now, monkeypatch, local_driver
+):
+    import pytest
+
+    from infobases.models import Operation, OperationKind
+    from infobases.provisioning.local import LocalDriver
+    from infobases.services import operation_run
+
+    before = (local_driver.data_dir(ready_infobase.ref) / "configuration.txt").read_text()
+
+    def die_half_way(self, *, ref, template):
+        (self.data_dir(ref) / "configuration.txt").write_text("half-updated")
+        raise WorkerDied
+
+    monkeypatch.setattr(LocalDriver, "update_config", die_half_way)
+    release = ReleaseFactory(
+        solution=ready_infobase.solution, published_at=None, released_on=datetime.date(2026, 11, 22)
+    )
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0, tzinfo=ALMATY), tick=False):
+        run_now(lambda: release_publish(release=release))
+    with (
+        time_machine.travel(datetime.datetime(2026, 11, 27, 2, 0, tzinfo=ALMATY), tick=False),
+        pytest.raises(WorkerDied),
+    ):
+        run_now(lambda: updates_start_due())
+    op = Operation.objects.get(kind=OperationKind.UPDATE)
+    assert op.status == "running"  # The worker is gone; the reaper puts it back in the queue:
+    Operation.objects.filter(pk=op.pk).update(status="queued")
+
+    monkeypatch.setattr(LocalDriver, "update_config", _refuse)
+    assert operation_run(operation_id=op.pk) == "failed"
+    [copy] = Backup.objects.filter(kind=BackupKind.BEFORE_UPDATE)
+    assert str(copy.pk) == Operation.objects.get(pk=op.pk).params["safety_backup_id"]
+    # The rollback used the first copy, taken before anything changed.
+    restored = (local_driver.data_dir(ready_infobase.ref) / "configuration.txt").read_text()
+    assert restored == before
+
+
+def _refuse(self, *, ref, template):
+    from infobases.provisioning.base import ProvisioningError
+
+    (self.data_dir(ref) / "configuration.txt").write_text("half-updated again")
+    raise ProvisioningError("Конфигурация изменена, обновление невозможно")

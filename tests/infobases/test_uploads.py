@@ -1,36 +1,81 @@
+"""The resumable .dt upload (6.1) through the panel's JSON steps, on the file system and on S3."""
+
 import hashlib
+import urllib.request
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from infobases.models import PlacementRequest
+from infobases.models import PlacementRequest, UploadSession, UploadStatus
 from infobases.provisioning.dtfile import ONEC_CONTAINER_MAGIC
-from infobases.services import placement_request_create
+from tests.infobases.factories import InfobaseFactory, give_tariff
 
 DT = ONEC_CONTAINER_MAGIC + b"\x00\x02\x00\x00" + b"1C container body" * 50
+PART = 256
 
 
-def _upload(subscriber, owner, content=DT, name="base.dt", sha=None):
-    return placement_request_create(
-        subscriber=subscriber,
-        uploaded_by=owner,
-        uploaded=SimpleUploadedFile(name, content),
-        sha256=sha or hashlib.sha256(content).hexdigest(),
-        name="Локальная бухгалтерия",
+@pytest.fixture(autouse=True)
+def small_parts(settings):
+    settings.ONEBUH_UPLOAD_PART_BYTES = PART
+
+
+@pytest.fixture
+def manager(client, owner, tariff):
+    client.force_login(owner)
+    return client
+
+
+def _start(client, content=DT, filename="base.dt", name="Локальная бухгалтерия"):
+    return client.post(
+        reverse("infobases:upload_start"),
+        {"name": name, "filename": filename, "size": len(content), "comment": ""},
     )
+
+
+def _put(client, session, number, body):
+    target = client.post(session["part_url"].replace("/0/", f"/{number}/")).json()["url"]
+    if target.startswith("http"):  # a presigned S3 URL: the body goes straight to storage
+        request = urllib.request.Request(
+            target, data=body, method="PUT", headers={"Content-Type": "application/octet-stream"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    return client.generic("PUT", target, body, content_type="application/octet-stream").status_code
+
+
+def _parts(session, content):
+    size = session["part_bytes"]
+    return [content[i : i + size] for i in range(0, len(content), size)]
+
+
+def _upload(client, run_now, content=DT, sha=None, **start):
+    response = _start(client, content, **start)
+    assert response.status_code == 201, response.content
+    session = response.json()
+    for number, body in enumerate(_parts(session, content), start=1):
+        assert _put(client, session, number, body) == 200
+    sha = sha or hashlib.sha256(content).hexdigest()
+    answer = run_now(lambda: client.post(session["complete_url"], {"sha256": sha}))
+    assert answer.status_code == 202, answer.content
+    return client.get(session["status_url"]).json()
 
 
 def _stored(infobases_dir):
     return [p for p in infobases_dir.rglob("*") if p.is_file()] if infobases_dir.exists() else []
 
 
-def test_a_valid_dt_becomes_a_placement_request(subscriber, owner, infobases_dir):
-    request = _upload(subscriber, owner)
-    assert request.size_bytes == len(DT)
+def test_the_page_and_a_valid_dt_in_parts_become_a_placement_request(
+    manager, subscriber, infobases_dir, run_now
+):
+    page = manager.get(reverse("infobases:upload")).content.decode()
+    assert "data-dt-upload" in page and "vendor/js-sha256/sha256.min.js" in page
+    state = _upload(manager, run_now)
+    assert state["status"] == UploadStatus.DONE, state
+    request = PlacementRequest.objects.get()
+    assert request.size_bytes == len(DT) and request.sha256 == hashlib.sha256(DT).hexdigest()
     assert (infobases_dir / request.file).read_bytes() == DT
-    assert request.status == "new"
+    # The parts are gone once joined.
+    assert _stored(infobases_dir) == [infobases_dir / request.file]
     # 6.1: the operator gets it as a support ticket of category "access".
     from support.models import Ticket
 
@@ -38,52 +83,105 @@ def test_a_valid_dt_becomes_a_placement_request(subscriber, owner, infobases_dir
     assert ticket.category == "access" and ticket.subscriber == subscriber
 
 
+def test_a_dropped_part_is_resumed_and_stored_parts_are_not_asked_again(manager, run_now):
+    session = _start(manager).json()
+    parts = _parts(session, DT)
+    assert len(parts) == 4
+    assert _put(manager, session, 1, parts[0]) == 200
+    assert _put(manager, session, 2, parts[1][:100]) == 400  # the connection dropped mid-part
+    # The page is reloaded: the server tells what it has, the browser sends the rest.
+    again = manager.get(session["status_url"]).json()
+    assert [p["number"] for p in again["parts"]] == [1]
+    for number in (2, 3, 4):
+        assert _put(manager, again, number, parts[number - 1]) == 200
+    answer = run_now(
+        lambda: manager.post(session["complete_url"], {"sha256": hashlib.sha256(DT).hexdigest()})
+    )
+    assert answer.status_code == 202
+    assert manager.get(session["status_url"]).json()["status"] == "done"
+
+
+def test_completing_before_every_part_arrived_is_refused(manager):
+    session = _start(manager).json()
+    _put(manager, session, 1, _parts(session, DT)[0])
+    answer = manager.post(session["complete_url"], {"sha256": "0" * 64})
+    assert answer.status_code == 400 and "Не все части" in answer.json()["error"]
+    assert UploadSession.objects.get().status == UploadStatus.UPLOADING
+
+
 @pytest.mark.parametrize(
-    "content,name,sha",
+    "content,sha,message",
     [
-        (b"%PDF-1.7 not a dump", "base.dt", None),  # wrong kind of content
-        (DT, "base.zip", None),  # wrong kind of file
-        (DT, "base.dt", "0" * 64),  # checksum mismatch
+        (b"%PDF-1.7 not a dump" * 20, None, "не выгрузка"),
+        (DT, "0" * 64, "контрольная сумма"),
     ],
-    ids=["content", "extension", "checksum"],
+    ids=["content", "checksum"],
 )
-def test_bad_uploads_are_refused_and_nothing_is_stored(
-    subscriber, owner, infobases_dir, content, name, sha
+def test_bad_uploads_fail_in_the_check_and_nothing_is_kept(
+    manager, run_now, infobases_dir, content, sha, message
 ):
-    with pytest.raises(ValidationError):
-        _upload(subscriber, owner, content=content, name=name, sha=sha)
+    state = _upload(manager, run_now, content=content, sha=sha)
+    assert state["status"] == UploadStatus.FAILED and message in state["message"].lower()
     assert not PlacementRequest.objects.exists()
     assert _stored(infobases_dir) == []
 
 
-def test_an_oversize_upload_is_refused_with_the_limit(subscriber, owner, settings, infobases_dir):
+def test_the_start_refuses_a_wrong_extension_an_oversize_file_and_a_full_tariff(
+    manager, settings, subscriber
+):
+    answer = _start(manager, filename="base.zip")
+    assert answer.status_code == 400 and ".dt" in answer.json()["error"]
     settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = 100
-    with pytest.raises(ValidationError) as error:
-        _upload(subscriber, owner)
-    assert "100" in error.value.messages[0]
-    assert not PlacementRequest.objects.exists() and _stored(infobases_dir) == []
+    answer = _start(manager)
+    assert answer.status_code == 400 and "100" in answer.json()["error"]
+    settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = 10**9
+    give_tariff(subscriber, max_infobases=1, max_users=2, backup_retention_days=7)
+    InfobaseFactory(subscriber=subscriber)
+    answer = _start(manager)
+    assert answer.status_code == 400 and "позволяет" in answer.json()["error"]
+    # The page says so before a file is chosen.
+    page = manager.get(reverse("infobases:upload")).content.decode()
+    assert "позволяет" in page and "data-dt-upload" not in page
+    assert not UploadSession.objects.exists()
 
 
-def test_the_panel_shows_a_clear_error_for_a_wrong_file(client, owner, infobases_dir):
-    client.force_login(owner)
-    response = client.post(
-        reverse("infobases:upload"),
-        {
-            "file": SimpleUploadedFile("base.dt", b"hello"),
-            "sha256": hashlib.sha256(b"hello").hexdigest(),
-            "name": "База",
-        },
-        follow=True,
+def test_a_part_of_the_wrong_length_is_refused(manager, infobases_dir):
+    session = _start(manager).json()
+    assert _put(manager, session, 1, b"x" * (PART + 1)) == 400
+    # There is no part 9: no URL for it, and the part endpoint refuses it too.
+    assert manager.post(session["part_url"].replace("/0/", "/9/")).status_code == 400
+    data_url = reverse("infobases:upload_part_data", args=[session["id"], 9])
+    assert manager.generic("PUT", data_url, b"x").status_code == 400
+    assert manager.get(session["status_url"]).json()["parts"] == []
+
+
+def test_another_subscribers_upload_is_not_found(manager, client, outsider, run_now):
+    session = _start(manager).json()
+    client.force_login(outsider)
+    assert client.get(session["status_url"]).status_code == 404
+    assert client.post(session["part_url"].replace("/0/", "/1/")).status_code == 404
+
+
+def test_a_plain_member_cannot_upload(client, member, tariff):
+    client.force_login(member)
+    assert _start(client).status_code == 403
+
+
+def test_on_object_storage_parts_go_to_presigned_urls(s3_storage, manager, run_now, settings):
+    settings.ONEBUH_UPLOAD_PART_BYTES = 5 * 2**20  # S3's smallest part
+    content = DT + b"\x00" * (5 * 2**20)
+    state = _upload(manager, run_now, content=content)
+    assert state["status"] == UploadStatus.DONE, state
+    request = PlacementRequest.objects.get()
+    stored = s3_storage["client"].get_object(
+        Bucket=s3_storage["bucket"], Key=f"infobases/{request.file}"
     )
-    assert response.status_code == 200
-    assert "(.dt)" in response.content.decode()
-    assert not PlacementRequest.objects.exists()
+    assert stored["Body"].read() == content
 
 
 def test_a_placed_upload_becomes_an_infobase_with_the_uploaded_content(
+    manager,
     subscriber,
-    owner,
-    tariff,
     solution,
     ready_infobase,
     local_driver,
@@ -93,10 +191,12 @@ def test_a_placed_upload_becomes_an_infobase_with_the_uploaded_content(
 ):
     from infobases.services import placement_request_place
 
+    give_tariff(subscriber, max_infobases=3, max_users=2, backup_retention_days=7)
     (local_driver.data_dir(ready_infobase.ref) / "doc.txt").write_text("счёт-фактура")
     dump = infobases_dir / "local.dt"
     local_driver.dump(ref=ready_infobase.ref, path=dump)
-    request = _upload(subscriber, owner, content=dump.read_bytes())
+    assert _upload(manager, run_now, content=dump.read_bytes())["status"] == "done"
+    request = PlacementRequest.objects.get()
     request.solution = solution
     request.save(update_fields=["solution"])
     infobase = run_now(lambda: placement_request_place(request=request, actor=operator_engineer))

@@ -2,8 +2,6 @@
 no temporary file left), a body over the view's limit is refused on its declared length, and a
 file whose content is not what its name claims is refused."""
 
-import hashlib
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -70,34 +68,40 @@ def test_an_attachment_at_the_limit_is_stored(client, owner, disk):
     assert not [f for f in disk() if f.startswith("tmp/")]
 
 
-def _dt_upload(client, content: bytes):
+def _dt_start(client, size: int):
     return client.post(
-        reverse("infobases:upload"),
-        {
-            "file": SimpleUploadedFile("base.dt", content),
-            "sha256": hashlib.sha256(content).hexdigest(),
-            "name": "Локальная база",
-        },
+        reverse("infobases:upload_start"),
+        {"filename": "base.dt", "size": size, "name": "Локальная база"},
     )
 
 
-def test_an_oversize_dt_is_stopped_while_it_streams_in(client, owner, settings, disk):
+def test_an_oversize_dt_is_refused_before_a_byte_is_sent(client, owner, settings, disk):
+    from tests.infobases.factories import give_tariff
+
+    give_tariff(owner.memberships.get().subscriber)
     settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = 256 * 1024
     client.force_login(owner)
-    response = _dt_upload(client, ONEC_CONTAINER_MAGIC + b"\x01" * (300 * 1024))
-    assert response.status_code == 413
-    assert "«base.dt» больше 256,0" in response.content.decode()
+    response = _dt_start(client, 300 * 1024)
+    assert response.status_code == 400
+    assert "не больше 256,0" in response.json()["error"]
     assert not PlacementRequest.objects.exists()
     assert disk() == []
 
 
-def test_a_body_over_the_views_limit_is_refused_on_its_declared_length(
+def test_a_part_over_the_views_limit_is_refused_on_its_declared_length(
     client, owner, settings, disk
 ):
+    from tests.infobases.factories import give_tariff
+
+    give_tariff(owner.memberships.get().subscriber)
+    settings.ONEBUH_UPLOAD_PART_BYTES = 64 * 1024
     settings.ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = 256 * 1024
     client.force_login(owner)
-    # The view takes the file plus 1 MB of form: 2 MB is refused before a byte is read.
-    response = _dt_upload(client, ONEC_CONTAINER_MAGIC + b"\x01" * (2 * 1024 * 1024))
+    session = _dt_start(client, 200 * 1024).json()
+    part = reverse("infobases:upload_part_data", args=[session["id"], 1])
+    # A part is at most 64 KB here: 2 MB is refused before a byte is read.
+    body = ONEC_CONTAINER_MAGIC + b"\x01" * (2 * 1024 * 1024)
+    response = client.generic("PUT", part, body, content_type="application/octet-stream")
     assert response.status_code == 413
     assert "Слишком большая загрузка" in response.content.decode()
     assert not PlacementRequest.objects.exists()
@@ -151,10 +155,4 @@ def test_files_whose_content_matches_their_type_are_accepted(client, owner, disk
     assert TicketAttachment.objects.get().name == name
 
 
-def test_a_dt_that_is_not_a_1c_dump_is_refused(client, owner, disk):
-    client.force_login(owner)
-    response = _dt_upload(client, PDF)
-    assert not PlacementRequest.objects.exists()
-    assert response.status_code == 200
-    assert "Это не выгрузка информационной базы (.dt)" in response.content.decode()
-    assert disk() == []
+# A .dt whose content is not a dump: tests/infobases/test_uploads.py (checked after the parts).
