@@ -21,7 +21,7 @@ from subscribers.models import SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
 from .admin_statements import BankStatementAdmin  # noqa: F401  (statements and their queue)
-from .documents import invoice_pdf, pdf_response
+from .documents import act_pdf, invoice_pdf, pdf_response
 from .forms import CorrectionForm
 from .models import (
     BillingNotice,
@@ -109,7 +109,18 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         pdf = self.admin_site.admin_view(self.pdf_view)
-        return [path("<int:pk>/pdf/", pdf, name="billing_invoice_pdf"), *super().get_urls()]
+        act = self.admin_site.admin_view(self.act_view)
+        return [
+            path("<int:pk>/pdf/", pdf, name="billing_invoice_pdf"),
+            path("<int:pk>/act/", act, name="billing_invoice_act"),
+            *super().get_urls(),
+        ]
+
+    def act_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        invoice = Invoice.objects.select_related("subscriber", "tariff").get(pk=pk)
+        return pdf_response(act_pdf(invoice=invoice), f"act-{invoice.display_number}.pdf")
 
     def pdf_view(self, request, pk):
         if not self.has_view_permission(request):
@@ -130,9 +141,13 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
-        return format_html(
+        link = format_html(
             '<a href="{}">PDF</a>', reverse("admin:billing_invoice_pdf", args=[obj.pk])
         )
+        if obj.status == InvoiceStatus.PAID and obj.kind == "monthly":
+            act = reverse("admin:billing_invoice_act", args=[obj.pk])
+            link = format_html('{} · <a href="{}">{}</a>', link, act, _("Act"))
+        return link
 
     @admin.display(description=_("days overdue"))
     def days_overdue(self, obj):

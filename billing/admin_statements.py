@@ -11,10 +11,17 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onebuh.admin_mixins import AuditedAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 from subscribers.models import Subscriber
 
-from .models import BankStatement, LineStatus, StatementLine, StatementStatus
+from .models import (
+    BankStatement,
+    LineStatus,
+    PaymentOrder,
+    PromisedPayment,
+    StatementLine,
+    StatementStatus,
+)
 from .services import (
     statement_import,
     statement_line_assign,
@@ -227,3 +234,20 @@ class StatementLineAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return redirect(
             reverse("admin:billing_statementline_changelist") + "?status__exact=waiting"
         )
+
+
+@admin.register(PromisedPayment)
+class PromisedPaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Staff see who restored access before paying, until when, and the debt at the time."""
+
+    list_display = ("starts_at", "subscriber", "invoice", "debt", "ends_at", "suspended_since")
+    list_select_related = ("subscriber", "invoice")
+    search_fields = ("subscriber__name", "subscriber__person_full_name", "subscriber__bin")
+
+
+@admin.register(PaymentOrder)
+class PaymentOrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "pk", "subscriber", "invoice", "provider", "amount", "status")
+    list_filter = ("provider", "status")
+    list_select_related = ("subscriber", "invoice")
+    search_fields = ("=id", "provider_reference", "subscriber__name")

@@ -1,5 +1,6 @@
 """Reads other apps rely on (the tariff, the fee, the balances) and the billing page's reads."""
 
+import calendar
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
@@ -190,7 +191,28 @@ def billing_overview(*, subscriber: Subscriber, expand: str | None = None, page=
         "state_changes": sections["history"]["rows"],
         "statements": list(subscriber.reconciliation_statements.all()[:10]),
         "purge_date": purge_date_for(subscriber=subscriber),
+        "forecast": balance_forecast(
+            subscriber=subscriber, money=summary["money"], debt=summary["debt"]
+        ),
     }
+
+
+def balance_forecast(*, subscriber: Subscriber, money: Decimal, debt: Decimal):
+    """ "Средств хватит до …": the last day of the last month the money on the account pays for,
+    after the months already charged; None when there is debt, no advance or no fee."""
+    tariff = tariff_for_subscriber(subscriber=subscriber)
+    if debt > 0 or money <= 0 or tariff is None or tariff.monthly_fee <= 0:
+        return None
+    last = (
+        Invoice.objects.filter(subscriber=subscriber, kind="monthly")
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    ) or timezone.localdate().replace(day=1)
+    months = int(money // tariff.monthly_fee)
+    month_index = last.year * 12 + last.month - 1 + months
+    first = datetime.date(month_index // 12, month_index % 12 + 1, 1)
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def monthly_invoice_exists(*, month: datetime.date):

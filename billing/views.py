@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +15,9 @@ from subscribers.audit_actions import AuditAction
 from subscribers.models import MemberRole
 
 from .access import invoice_for_member, statement_for_member
-from .documents import invoice_pdf, pdf_response, statement_pdf
+from .documents import act_pdf, invoice_pdf, pdf_response, statement_pdf
 from .forms import TariffChoiceForm
-from .models import Tariff
+from .models import PromisedPayment, Tariff
 from .selectors import HISTORY_SECTIONS, billing_overview, subscription_for
 from .services import (
     first_invoice_preview,
@@ -24,6 +25,7 @@ from .services import (
     subscription_order,
     termination_request,
 )
+from .services.promised import promised_payment_offer, promised_payment_take
 
 
 @billing_required
@@ -36,8 +38,35 @@ def index(request):
         expand=expand if expand in HISTORY_SECTIONS else None,
         page=request.GET.get("page"),
     )
-    context.update(subscriber=subscriber, operator=settings.ONEBUH_OPERATOR)
+    context.update(
+        subscriber=subscriber,
+        operator=settings.ONEBUH_OPERATOR,
+        promise_offer=promised_payment_offer(subscriber=subscriber),
+        promise=PromisedPayment.objects.filter(
+            subscriber=subscriber, ends_at__gt=timezone.now()
+        ).first(),
+    )
     return render(request, "billing/index.html", context)
+
+
+@require_POST
+@billing_required
+def promised_payment(request):
+    """The subscriber restores its access itself for the tariff's days (owners, admins and
+    accountants: whoever may see billing may promise to pay)."""
+    try:
+        promise = promised_payment_take(
+            subscriber=request.membership.subscriber, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("Access is restored until %(date)s. Please pay the debt before then.")
+            % {"date": f"{timezone.localtime(promise.ends_at):%d.%m.%Y %H:%M}"},
+        )
+    return redirect("billing:index")
 
 
 @billing_required
@@ -108,6 +137,15 @@ def invoice_download(request, pk):
         ip=client_ip(request),
     )
     return pdf_response(invoice_pdf(invoice=invoice), f"invoice-{invoice.display_number}.pdf")
+
+
+@billing_required
+def act_download(request, pk):
+    """АВР for a paid monthly period (an unpaid or non-monthly invoice has none: 404)."""
+    invoice = invoice_for_member(membership=request.membership, pk=pk)
+    if invoice.status != "paid" or invoice.kind != "monthly":
+        raise Http404
+    return pdf_response(act_pdf(invoice=invoice), f"act-{invoice.display_number}.pdf")
 
 
 @billing_required

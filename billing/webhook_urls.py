@@ -3,5 +3,9 @@
 from django.urls import path
 
 from .webhook import payment_webhook
+from .webhook_cloudpayments import notification
 
-urlpatterns = [path("", payment_webhook, name="payment")]
+urlpatterns = [
+    path("", payment_webhook, name="payment"),
+    path("<slug:provider_code>/<slug:kind>/", notification, name="notification"),
+]

@@ -127,7 +127,7 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
         "deleted_at",
     )
     inlines = [AccessInline]
-    actions = ["check_service_account", "lift_job_deny"]
+    actions = ["check_service_account", "lift_job_deny", "show_licences"]
 
     def has_add_permission(self, request):
         return False
@@ -145,6 +145,23 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
                 self.message_user(
                     request, _("%(ref)s: the service account works.") % {"ref": infobase.ref}
                 )
+
+    @admin.action(description=_("Show the client licences the sessions hold now"))
+    def show_licences(self, request, queryset):
+        for infobase in queryset[:20]:
+            try:
+                rows = get_driver().session_licenses(ref=infobase.ref)
+            except ProvisioningError as error:
+                self.message_user(request, f"{infobase.ref}: {error}", messages.ERROR)
+                continue
+            held = ", ".join(
+                f"{row.get('user-name', '')} ({row.get('short-presentation', '')})" for row in rows
+            )
+            self.message_user(
+                request,
+                _("%(ref)s: %(count)s licence(s): %(held)s")
+                % {"ref": infobase.ref, "count": len(rows), "held": held or "—"},
+            )
 
     @admin.action(
         description=_("Lift the session deny left by an interrupted backup, restore or update"),

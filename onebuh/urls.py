@@ -19,6 +19,7 @@ urlpatterns = [
     path("apps/", include("infobases.urls")),
     path("solutions/", include(("infobases.public_urls", "infobases_public"))),
     path("billing/", include("billing.urls")),
+    path("prices/", include(("billing.public_urls", "billing_public"))),
     path("support/", include("support.urls")),
     path("compensation/", include("operations.urls")),
     path("status/", include(("operations.public_urls", "operations_public"))),

@@ -176,3 +176,63 @@ class PromisedPayment(models.Model):
 
     def __str__(self):
         return f"{self.subscriber} {self.starts_at:%d.%m.%Y}–{self.ends_at:%d.%m.%Y}"
+
+
+class OrderStatus(models.TextChoices):
+    CREATED = "created", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+
+
+class PaymentOrder(models.Model):
+    """One online payment attempt: what the acquirer is asked to charge. Its notifications are
+    checked against this amount and currency; the money is credited once per transaction id."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.PROTECT, related_name="+"
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_orders",
+    )
+    provider = models.CharField(_("provider"), max_length=30)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="KZT")
+    status = models.CharField(
+        _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.CREATED
+    )
+    provider_reference = models.CharField(_("provider's order id"), max_length=100, blank=True)
+    pay_url = models.URLField(_("payment page"), max_length=500, blank=True)
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    failure = models.CharField(_("failure"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("online payment")
+        verbose_name_plural = _("online payments")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="payment_order_amount_positive", condition=Q(amount__gt=0))
+        ]
+
+    def __str__(self):
+        return _("Online payment No. %(number)s") % {"number": self.pk}

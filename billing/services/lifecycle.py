@@ -4,7 +4,7 @@ the reminders. Each takes a fixed number of queries whatever the number of subsc
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from billing.models import (
     Invoice,
     InvoiceStatus,
     NoticeKind,
+    PromisedPayment,
     PurgeRecord,
     Subscription,
 )
@@ -58,8 +59,12 @@ def subscribers_suspend_overdue(*, now: datetime.datetime | None = None) -> list
     """3.5: an invoice unpaid by its due date suspends access: from the next day on."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    # A running promised payment keeps access until it ends.
+    promised = PromisedPayment.objects.filter(subscriber=OuterRef("pk"), ends_at__gt=now)
     ids = _lock_and_recheck(
-        Subscriber.objects.filter(status=SubscriberStatus.ACTIVE).filter(has_overdue(today=today))
+        Subscriber.objects.filter(status=SubscriberStatus.ACTIVE)
+        .filter(has_overdue(today=today))
+        .exclude(Exists(promised))
     )
     overdue = list(
         overdue_invoices(today=today)
@@ -73,6 +78,14 @@ def subscribers_suspend_overdue(*, now: datetime.datetime | None = None) -> list
             suspension_reason=SuspensionReason.NON_PAYMENT,
             status_changed_at=now,
         )
+        # After a lapsed promised payment whose invoice is still unpaid, the 30-day clock (3.6)
+        # goes on from the first suspension, not from this one.
+        lapsed = PromisedPayment.objects.filter(
+            subscriber=OuterRef("pk"), ends_at__lte=now, invoice__status=InvoiceStatus.OPEN
+        ).order_by("suspended_since")
+        Subscriber.objects.filter(pk__in=ids).filter(Exists(lapsed)).update(
+            status_changed_at=Subquery(lapsed.values("suspended_since")[:1])
+        )
         move = {"subscriber_ids": ids, "from_status": SubscriberStatus.ACTIVE, "at": now}
         state_changes_record_many(
             **move,
@@ -80,22 +93,29 @@ def subscribers_suspend_overdue(*, now: datetime.datetime | None = None) -> list
             to_status=SubscriberStatus.SUSPENDED,
             cause=_("An invoice was not paid by its due date (3.5)"),
         )
-        purge_on = timezone.localdate(now + datetime.timedelta(days=PURGE_AFTER_DAYS))
-        state_changes_record_many(
-            subscriber_ids=ids,
-            event=Event.PURGE_SCHEDULED,
-            from_status=SubscriberStatus.SUSPENDED,
-            to_status=SubscriberStatus.SUSPENDED,
-            cause=_("The data will be deleted on %(date)s unless the debt is paid (3.6)")
-            % {"date": f"{purge_on:%d.%m.%Y}"},
-            at=now,
-        )
+        since = dict(Subscriber.objects.filter(pk__in=ids).values_list("pk", "status_changed_at"))
+        purge_on = {
+            pk: timezone.localdate(at + datetime.timedelta(days=PURGE_AFTER_DAYS))
+            for pk, at in since.items()
+        }
+        for day in sorted(set(purge_on.values())):
+            state_changes_record_many(
+                subscriber_ids=[pk for pk in ids if purge_on[pk] == day],
+                event=Event.PURGE_SCHEDULED,
+                from_status=SubscriberStatus.SUSPENDED,
+                to_status=SubscriberStatus.SUSPENDED,
+                cause=_("The data will be deleted on %(date)s unless the debt is paid (3.6)")
+                % {"date": f"{day:%d.%m.%Y}"},
+                at=now,
+            )
         infobases_block_for_subscribers(
             subscriber_ids=ids, reason=SuspensionReason.NON_PAYMENT.value
         )
         notices_create(
             kind=NoticeKind.SUSPENDED,
-            items=[(sid, f"{now:%Y%m%d%H%M%S}", {"purge_on": purge_on.isoformat()}) for sid in ids],
+            items=[
+                (sid, f"{now:%Y%m%d%H%M%S}", {"purge_on": purge_on[sid].isoformat()}) for sid in ids
+            ],
         )
         audit_record(action=AuditAction.SUSPEND_OVERDUE, data={"subscribers": len(ids)})
     # An overdue invoice gets one notice; the suspension email already tells the suspended.

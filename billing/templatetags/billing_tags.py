@@ -35,3 +35,11 @@ def billing_summary(membership) -> dict:
     if membership.can_see_billing:
         summary["money"], summary["bonus"] = account["money"], account["bonus"]
     return summary
+
+
+@register.simple_tag
+def online_payment_available() -> bool:
+    """Whether the "Оплатить" buttons lead anywhere (a provider is configured)."""
+    from billing.providers import active_provider
+
+    return active_provider() is not None

@@ -13,3 +13,6 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Online payment through the local sandbox page (marked «Песочница»): no money moves.
+ONEBUH_PAYMENT_PROVIDER = os.environ.get("ONEBUH_PAYMENT_PROVIDER", "sandbox")

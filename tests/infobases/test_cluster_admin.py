@@ -58,3 +58,12 @@ def test_staff_lift_a_deny_left_by_an_interrupted_job(ready_infobase, cluster, a
     base = load_state(cluster["state"])["infobases"][ready_infobase.ref]
     assert base["sessions-deny"] == "off"
     assert Infobase.objects.filter(pk=ready_infobase.pk).exists() and site.is_registered(Infobase)
+
+
+def test_staff_see_the_licences_the_sessions_hold(ready_infobase, cluster, admin_client):
+    from tests.infobases.fake_1c import open_session
+
+    ClusterDriver().create(ref=ready_infobase.ref, template=cluster["template"])
+    open_session(cluster["state"], ready_infobase.ref, user="buh@example.kz")
+    page = _post(admin_client, "show_licences", ready_infobase).content.decode()
+    assert "buh@example.kz (Сервер, ORG8A 50)" in page
