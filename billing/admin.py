@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_scope import CappedCountPaginator
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import SubscriberStatus, SuspensionReason
@@ -116,12 +117,12 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_view_permissions("view")
     def act_view(self, request, pk):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        invoice = Invoice.objects.select_related("subscriber", "tariff").get(pk=pk)
+        invoice = get_object_or_404(Invoice.objects.select_related("subscriber", "tariff"), pk=pk)
         return pdf_response(act_pdf(invoice=invoice), f"act-{invoice.display_number}.pdf")
 
+    @admin_view_permissions("view")
     def pdf_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -311,6 +312,7 @@ class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     # At a million entries: no date_hierarchy (a DISTINCT over the table), one count per page,
     # the order served by ledger_at_idx.
     show_full_result_count = False
+    paginator = CappedCountPaginator
     autocomplete_fields = ("subscriber",)
     list_select_related = ("subscriber", "invoice", "actor")
 

@@ -13,6 +13,7 @@ def description_trigram(apps, schema_editor):
         "CREATE INDEX IF NOT EXISTS ledger_description_trgm_idx ON billing_ledgerentry "
         "USING gin (UPPER(description) gin_trgm_ops)"
     )
+    schema_editor.execute("ANALYZE billing_ledgerentry")
 
 
 def drop_description_trigram(apps, schema_editor):

@@ -246,8 +246,30 @@ HANDLERS = {
 }
 
 
+def failure_for_people(kind: str) -> str:
+    """What the subscriber reads about a failed operation: the raw error (server paths, tool
+    output) stays in the operation's record for staff (issue 18)."""
+    texts = {
+        OperationKind.CREATE: _("The infobase could not be created."),
+        OperationKind.LOAD: _("The infobase could not be loaded from the dump."),
+        OperationKind.DROP: _("The infobase could not be deleted."),
+        OperationKind.RESTORE: _("The infobase could not be restored from the backup."),
+        OperationKind.UPDATE: _("The infobase could not be updated to the new release."),
+    }
+    done = texts.get(kind, _("The operation failed."))
+    return (
+        done
+        + " "
+        + _(
+            "The operator's engineers see the cause and will fix it; write to support if it is urgent."
+        )
+    )
+
+
 @transaction.atomic
-def record_failure(op: Operation, message: str, *, in_doubt: bool = True) -> None:
+def record_failure(
+    op: Operation, message: str, *, in_doubt: bool = True, public: bool = False
+) -> None:
     """The operation failed for good: staff read `message` in the admin and may retry it."""
     Operation.objects.filter(pk=op.pk).update(
         status=OperationStatus.FAILED,
@@ -257,8 +279,9 @@ def record_failure(op: Operation, message: str, *, in_doubt: bool = True) -> Non
         dispatch_token=None,
     )
     if op.kind in STATE_CHANGING and op.infobase_id and in_doubt:
+        shown = message if public else failure_for_people(op.kind)
         Infobase.objects.filter(pk=op.infobase_id).exclude(status=InfobaseStatus.DELETED).update(
-            status=InfobaseStatus.FAILED, status_message=message
+            status=InfobaseStatus.FAILED, status_message=shown
         )
     if op.kind == OperationKind.UPDATE:
         ScheduledUpdate.objects.filter(pk=op.params.get("update_id")).update(
@@ -302,7 +325,10 @@ def operation_run(*, operation_id, driver: Driver | None = None, token=None) -> 
     except Exception as error:
         logger.exception("Operation %s (%s) failed", op.pk, op.kind)
         record_failure(
-            op, str(error) or error.__class__.__name__, in_doubt=not isinstance(error, RolledBack)
+            op,
+            str(error) or error.__class__.__name__,
+            in_doubt=not isinstance(error, RolledBack),
+            public=getattr(error, "public", False),
         )
         return OperationStatus.FAILED
     running.update(

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "subscribers.middleware.MembershipMiddleware",
     "subscribers.middleware.TermsMiddleware",
     "subscribers.middleware.StaffMfaMiddleware",
+    "onebuh.limits.LimitMiddleware",
 ]
 
 ROOT_URLCONF = "onebuh.urls"
@@ -162,8 +163,19 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "ONEbuh: "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+}
+# What one subscriber, member, token or address may do in a window (issue 18; onebuh/limits.py):
+# "count/period", period s, m, h or d (e.g. "5/10m"). Redis-backed, failing open; over the limit
+# the answer is 429 with Retry-After. Sign-ups are counted here, not by allauth, to fail open too.
+ONEBUH_LIMITS = {
+    "invitation": os.environ.get("ONEBUH_LIMIT_INVITATIONS", "20/h"),  # per subscriber
+    "status_subscribe_ip": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_IP", "5/h"),
+    "status_subscribe_email": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_EMAIL", "10/d"),
+    "ticket_member": os.environ.get("ONEBUH_LIMIT_TICKETS_MEMBER", "5/m"),  # panel and API
+    "ticket_1c_token": os.environ.get("ONEBUH_LIMIT_TICKETS_1C_TOKEN", "5/m"),  # 1C form
+    "token_failure_ip": os.environ.get("ONEBUH_LIMIT_TOKEN_FAILURES_IP", "10/m"),
+    "signup_ip": os.environ.get("ONEBUH_LIMIT_SIGNUPS_IP", "10/h"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ONEbuh"
@@ -297,6 +309,14 @@ ONEBUH_INFOBASES_DIR = Path(os.environ.get("ONEBUH_INFOBASES_DIR", DATA_DIR / "i
 ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = int(
     os.environ.get("ONEBUH_INFOBASES_UPLOAD_MAX_BYTES", str(20 * 1024**3))
 )
+# Caps of a .dt archive's expansion (issue 18): the marker, each entry, the total (also at most
+# ONEBUH_DT_MAX_RATIO times the archive's size, but never below the floor) and the entry count.
+ONEBUH_DT_MARKER_MAX_BYTES = int(os.environ.get("ONEBUH_DT_MARKER_MAX_BYTES", str(64 * 1024)))
+ONEBUH_DT_ENTRY_MAX_BYTES = int(os.environ.get("ONEBUH_DT_ENTRY_MAX_BYTES", str(8 * 1024**3)))
+ONEBUH_DT_TOTAL_MAX_BYTES = int(os.environ.get("ONEBUH_DT_TOTAL_MAX_BYTES", str(100 * 1024**3)))
+ONEBUH_DT_MAX_RATIO = int(os.environ.get("ONEBUH_DT_MAX_RATIO", "100"))
+ONEBUH_DT_RATIO_FLOOR_BYTES = int(os.environ.get("ONEBUH_DT_RATIO_FLOOR_BYTES", str(256 * 1024**2)))
+ONEBUH_DT_MAX_ENTRIES = int(os.environ.get("ONEBUH_DT_MAX_ENTRIES", "10000"))
 ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS = int(
     os.environ.get("ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS", "3600")
 )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.compensation import month_start
 from onebuh import files
+from onebuh.admin_mixins import admin_view_permissions
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 
@@ -127,6 +128,7 @@ class CompensationReportAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_view_permissions("operations.download_compensationreport")
     def download_view(self, request, pk):
         # The accountant's right: reports hold every subscriber's compensation.
         if not request.user.has_perm("operations.download_compensationreport"):
@@ -148,6 +150,7 @@ class CompensationReportAdmin(admin.ModelAdmin):
             content_type=CONTENT_TYPES[report.format],
         )
 
+    @admin_view_permissions("view")
     def progress_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from onebuh.admin_mixins import AuditedAdminMixin
+from onebuh.admin_scope import CappedCountPaginator
 
 from ..models import (
     PARTNER_CATEGORIES,
@@ -28,6 +29,7 @@ from ..services import (
     ticket_sender_reject,
 )
 from .actions import TicketActionsMixin
+from .context import customer_context
 from .queues import AssigneeFilter, PartnerFirmFilter, QueueFilter, search_tickets, sla_badge
 from .views import TicketAdminViews
 
@@ -151,6 +153,7 @@ class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin
     # Every page would count the whole table a second time for "N of M".
     show_full_result_count = False
     list_per_page = 50
+    paginator = CappedCountPaginator
     actions = ["assign_to_me", "assign_to", "accept", "confirm_sender", "reject_sender"]
     fields = (
         ("subscriber", "status"),
@@ -193,6 +196,15 @@ class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = self.get_object(request, object_id)
+        if ticket is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "customer": customer_context(ticket=ticket, user=request.user),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         flat = [f for row in self.fields for f in (row if isinstance(row, tuple) else (row,))]

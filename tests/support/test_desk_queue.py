@@ -162,3 +162,32 @@ def test_queue_query_count_does_not_grow_with_tickets(
     client.get(QUEUE)  # sessions, calendars and content types are warm
     with django_assert_max_num_queries(14):
         assert client.get(QUEUE).status_code == 200
+
+
+def test_ticket_page_shows_the_customer_with_links(staff_client, operator_engineer):
+    from tests.infobases.factories import InfobaseFactory
+    from tests.support.factories import give_quotas
+
+    subscriber = SubscriberFactory(name="ТОО «Контекст»")
+    tariff = give_quotas(subscriber)
+    infobase = InfobaseFactory(subscriber=subscriber, name="Бухгалтерия Контекст")
+    earlier = open_ticket(subscriber, subject="Прошлое обращение")
+    ticket = open_ticket(subscriber, subject="Текущее обращение")
+    client = staff_client(operator_engineer)
+    page = client.get(reverse("admin:support_ticket_change", args=[ticket.pk]))
+    html = page.content.decode()
+    assert 'class="customer-context"' in html
+    assert tariff.name in html and "Бухгалтерия Контекст" in html
+    assert reverse("admin:infobases_infobase_change", args=[infobase.pk]) in html
+    assert reverse("admin:support_ticket_change", args=[earlier.pk]) in html
+    assert reverse("admin:subscribers_subscriber_change", args=[subscriber.pk]) in html
+
+
+def test_reply_page_shows_the_conversation(staff_client, operator_engineer):
+    ticket = open_ticket(text="Не могу войти в базу, пишет ошибку лицензии.")
+    page = staff_client(operator_engineer).get(
+        reverse("admin:support_ticket_reply", args=[ticket.pk])
+    )
+    html = page.content.decode()
+    assert 'class="conversation"' in html
+    assert "Не могу войти в базу, пишет ошибку лицензии." in html
