@@ -188,10 +188,36 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
                 self.message_user(request, _("%(ref)s: lifted.") % {"ref": infobase.ref})
 
 
+class StuckOperationFilter(admin.SimpleListFilter):
+    """Failed operations and ones running past their lease (their worker died)."""
+
+    title = _("needs attention")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Failed or stuck"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            from .services.dispatch import operations_stuck
+
+            return queryset.filter(pk__in=operations_stuck().values("pk"))
+        return queryset
+
+
 @admin.register(Operation)
 class OperationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "subscriber", "infobase", "status", "message", "attempts")
-    list_filter = ("status", "kind")
+    list_display = (
+        "created_at",
+        "kind",
+        "subscriber",
+        "infobase",
+        "status",
+        "message",
+        "attempts",
+        "lease_until",
+    )
+    list_filter = (StuckOperationFilter, "status", "kind")
     search_fields = ("params__ref", "subscriber__name")
     list_select_related = ("subscriber", "infobase")
     actions = ["retry"]
@@ -199,11 +225,11 @@ class OperationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("infobases.change_operation")
 
-    @admin.action(description=_("Run the failed operations again"), permissions=["change"])
+    @admin.action(description=_("Run the failed or stuck operations again"), permissions=["change"])
     def retry(self, request, queryset):
         count = sum(
             services.operation_retry(operation=op, actor=request.user)
-            for op in queryset.filter(status=OperationStatus.FAILED)
+            for op in queryset.filter(status__in=[OperationStatus.FAILED, OperationStatus.RUNNING])
         )
         self.message_user(request, _("Queued again: %(count)s.") % {"count": count})
 

@@ -118,11 +118,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Fails open (onebuh/cache.py): with Redis down a read is a miss, not a 500; short
+    # timeouts so an unreachable Redis costs a request half a second at most.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "onebuh.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "onebuh",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
@@ -376,14 +379,42 @@ ONEBUH_LEASE_SECONDS = int(os.environ.get("ONEBUH_LEASE_SECONDS", "120"))
 # queue; the broker holds only what the workers are about to do).
 ONEBUH_OUTBOX_CHUNK = int(os.environ.get("ONEBUH_OUTBOX_CHUNK", "50"))
 ONEBUH_OUTBOX_IN_FLIGHT = int(os.environ.get("ONEBUH_OUTBOX_IN_FLIGHT", "1000"))
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Start the dispatcher right after each commit that owes something (off: wait for the beat).
+ONEBUH_OUTBOX_KICK = env_bool("ONEBUH_OUTBOX_KICK", True)
+# Cluster operations: per chunk (one task runs them in order), at most this many sent or running,
+# a chunk gives back what it has not started after this many seconds, and a chunk that has not
+# started within the dispatch lease is sent again (infobases/services/dispatch.py).
+ONEBUH_OPERATIONS_CHUNK = int(os.environ.get("ONEBUH_OPERATIONS_CHUNK", "20"))
+ONEBUH_OPERATIONS_IN_FLIGHT = int(os.environ.get("ONEBUH_OPERATIONS_IN_FLIGHT", "200"))
+ONEBUH_OPERATIONS_CHUNK_SECONDS = int(os.environ.get("ONEBUH_OPERATIONS_CHUNK_SECONDS", "600"))
+ONEBUH_OPERATIONS_DISPATCH_LEASE_SECONDS = int(
+    os.environ.get("ONEBUH_OPERATIONS_DISPATCH_LEASE_SECONDS", "900")
+)
+# Time limits per kind of task: a chunk of operations may run one 1C call (ONEBUH_1C_TIMEOUT)
+# past its budget; report builds and the proposal get half an hour.
+_ONE_C_TIMEOUT = int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600"))
+CELERY_TASK_ANNOTATIONS = {
+    "infobases.run_operations": {
+        "soft_time_limit": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 300,
+        "time_limit": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 360,
+    },
+    "infobases.tasks.run_operation": {
+        "soft_time_limit": _ONE_C_TIMEOUT + 300,
+        "time_limit": _ONE_C_TIMEOUT + 360,
+    },
+    "operations.tasks.report_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
+    "operations.tasks.proposal_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
+    "operations.tasks.proposal_credit_task": {"soft_time_limit": 1800, "time_limit": 1860},
+}
+# django-celery-beat's database scheduler behind a PostgreSQL advisory lock: one beat sends.
+CELERY_BEAT_SCHEDULER = "onebuh.beat:SingleBeatScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Longer than the longest task's hard time limit (an operation chunk: the 1C tools' timeout
     # plus a margin), so Redis never hands a running task to a second worker. Killed tasks
     # come back sooner: task_reject_on_worker_lost, and the leases of the rows they held.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")) + 1800
+        "visibility_timeout": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 1200
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -501,6 +532,9 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "operations.models.ClaimStatus",
     },
 }
+
+# The operator's accountants: payments to refund (one on an account whose data were purged).
+ONEBUH_ACCOUNTING_EMAIL = os.environ.get("ONEBUH_ACCOUNTING_EMAIL", "buh@1b.kz")
 
 # Staff must have a second factor before they reach the admin (see subscribers.middleware).
 ONEBUH_STAFF_MFA_REQUIRED = env_bool("ONEBUH_STAFF_MFA_REQUIRED", True)

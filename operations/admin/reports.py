@@ -17,6 +17,7 @@ from subscribers.audit_actions import AuditAction
 
 from ..models import CompensationReport, ReportStatus
 from ..services import report_request
+from ..services.reports import report_rebuild
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -71,8 +72,18 @@ class CompensationReportAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields
 
+    actions = ["rebuild"]
+
     def has_change_permission(self, request, obj=None):
         return False  # A report is requested, built and downloaded, never edited.
+
+    @admin.action(description=_("Build the failed reports again"), permissions=["add"])
+    def rebuild(self, request, queryset):
+        count = sum(
+            report_rebuild(report=report, actor=request.user)
+            for report in queryset.filter(status=ReportStatus.FAILED)
+        )
+        self.message_user(request, _("Queued again: %(count)s.") % {"count": count})
 
     @admin.display(description=_("progress"))
     def progress_bar(self, obj):
