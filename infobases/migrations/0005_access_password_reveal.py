@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('infobases', '0003_upload_session'),
+        ('infobases', '0004_operation_lease'),
     ]
 
     operations = [
