@@ -2,10 +2,10 @@ import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
-from django.core.mail import make_msgid
-from django.db import transaction
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.mail import make_msgid
+from django.db import transaction
 from django.urls import reverse
 
 from onebuh.emails import message_id_domain
