@@ -4,7 +4,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.mail import make_msgid
+from django.db import transaction
 from django.urls import reverse
+
+from onebuh.emails import message_id_domain
 
 from .audit_actions import AuditAction
 
@@ -82,6 +86,18 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         else:
             super().send_notification_mail(template_prefix, user, context=context, email=email)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's own emails (address verification, password reset, "account exists") are
+        owed in the outbox like every other email: a worker or SMTP outage delays them, never
+        loses them, and a retry carries the same Message-ID (issue 10)."""
+        from outbox.email import outbox_email
+
+        message = self.render_mail(template_prefix, email, context)
+        message.extra_headers.setdefault("Message-ID", make_msgid(domain=message_id_domain()))
+        message.extra_headers.setdefault("Auto-Submitted", "auto-generated")
+        with transaction.atomic():
+            outbox_email(message=message)
 
     def send_account_already_exists_mail(self, email):
         """Issue 18: sign-up answered in 17 ms for a known address and 255 ms for a new one
