@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench sysdeps services browser lint format messages clean cluster-smoke
+.PHONY: run test faults bench sysdeps services browser lint format messages clean cluster-smoke
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,6 +38,11 @@ test: $(STAMP) sysdeps services browser
 	DJANGO_SETTINGS_MODULE=onebuh.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(VENV)/bin/pytest
+
+## make faults: the fault tests (real Celery workers, beat, gunicorn and a private redis-server
+## on ports 16010-16089, killed at chosen points); a few minutes, so not part of make test
+faults: $(STAMP) sysdeps services
+	$(VENV)/bin/pytest tests/faults -m faults
 
 ## make bench: the benchmarks in bench/ on synthetic data (not part of make test)
 bench: $(STAMP) sysdeps services

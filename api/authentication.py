@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from onebuh.limits import token_failure_record, token_failures_check
+
 from .services import api_token_authenticate
 
 
@@ -16,7 +18,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         scheme, _sep, raw = header.partition(" ")
         if scheme.lower() != self.keyword.lower():
             return None
+        token_failures_check(request)
         token = api_token_authenticate(raw=raw.strip())
+        if token is None:
+            token_failure_record(request)
         if token is None or not token.membership.user.is_active:
             raise exceptions.AuthenticationFailed(_("The API token is wrong or revoked."))
         return (token.membership.user, token)

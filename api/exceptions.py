@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from onebuh.limits import RateLimited
+
 NON_FIELD_KEYS = ("non_field_errors", "__all__")
 
 
@@ -79,6 +81,8 @@ MESSAGES = {
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = _from_django(exc)
+    if isinstance(exc, RateLimited):  # a service's limit (onebuh/limits.py): a 429 as DRF's
+        exc = exceptions.Throttled(wait=exc.retry_after)
     response = exception_handler(exc, context)
     if response is None:
         return None  # A bug: Django's 500 handling and logging take over.

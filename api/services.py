@@ -91,3 +91,34 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def api_tokens_revoke_for(
+    *,
+    membership_ids=None,
+    user=None,
+    subscriber_ids=None,
+    reason: str,
+    actor=None,
+) -> int:
+    """Revoke every live token of these members, of this person (all their memberships) or of
+    these subscribers, in one UPDATE (issue 18: a removal, a password change or reset, a purge
+    ends what the tokens granted, as GitHub does on a password reset). Returns how many."""
+    tokens = ApiToken.objects.filter(revoked_at__isnull=True)
+    if membership_ids is not None:
+        tokens = tokens.filter(membership_id__in=list(membership_ids))
+    elif user is not None:
+        tokens = tokens.filter(membership__user=user)
+    elif subscriber_ids is not None:
+        tokens = tokens.filter(membership__subscriber_id__in=list(subscriber_ids))
+    else:
+        raise ValueError("say whose tokens to revoke")
+    revoked = tokens.update(revoked_at=timezone.now())
+    if revoked:
+        audit_record(
+            action=AuditAction.API_TOKENS_REVOKE,
+            actor=actor,
+            reason=reason,
+            data={"tokens": revoked},
+        )
+    return revoked

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
 from onebuh.admin_scope import CappedCountPaginator
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
@@ -40,6 +40,7 @@ from .models import (
 from .periods import PURGE_AFTER_DAYS
 from .services import ledger_add_correction, payment_record
 from .services.payments import clean_external_id, payer_key_for
+from .templatetags.billing_tags import kzt
 
 
 @admin.register(Tariff)
@@ -116,12 +117,12 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_view_permissions("view")
     def act_view(self, request, pk):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        invoice = Invoice.objects.select_related("subscriber", "tariff").get(pk=pk)
+        invoice = get_object_or_404(Invoice.objects.select_related("subscriber", "tariff"), pk=pk)
         return pdf_response(act_pdf(invoice=invoice), f"act-{invoice.display_number}.pdf")
 
+    @admin_view_permissions("view")
     def pdf_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -219,9 +220,29 @@ class BankTransferForm(forms.ModelForm):
         return cleaned
 
 
+class PurgedAccountFilter(admin.SimpleListFilter):
+    title = _("refund to make")
+    parameter_name = "refund"
+
+    def lookups(self, request, model_admin):
+        return [("purged", _("Payments on purged accounts"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "purged":
+            return queryset.filter(subscriber__status=SubscriberStatus.PURGED)
+        return queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Payments are added (an accountant records a bank transfer), never edited or deleted."""
+
+    @admin.display(description=_("refund to make"))
+    def refund_to_make(self, obj):
+        # 3.6: the account's data are deleted; the money can only go back to the payer.
+        if obj.subscriber.status == SubscriberStatus.PURGED:
+            return _("Refund %(amount)s: the account was purged") % {"amount": kzt(obj.amount)}
+        return "—"
 
     form = BankTransferForm
     list_display = (
@@ -234,8 +255,9 @@ class PaymentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "payer_key",
         "amount",
         "recorded_by",
+        "refund_to_make",
     )
-    list_filter = ("method", "provider")
+    list_filter = (PurgedAccountFilter, "method", "provider")
     search_fields = ("external_id", "subscriber__name", "subscriber__person_full_name")
     autocomplete_fields = ("subscriber",)
     list_select_related = ("subscriber", "recorded_by")

@@ -3,13 +3,14 @@ manual suspension, lifting it, reconciliation (9.4), bonus payout, termination, 
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline, admin_view_permissions
 
 from .documents import pdf_response, statement_pdf
 from .forms import CorrectionForm, SuspendForm
@@ -123,9 +124,10 @@ class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @admin_view_permissions("billing.change_billingaccount")
     def operate_view(self, request, pk):
-        if request.method != "POST" or not request.user.has_perm("billing.change_billingaccount"):
-            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         subscriber = get_object_or_404(BillingAccount, pk=pk)
         try:
             messages.success(request, _operations(request, subscriber, request.POST.get("action")))
@@ -134,6 +136,7 @@ class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 messages.error(request, message)
         return redirect("admin:billing_billingaccount_change", pk)
 
+    @admin_view_permissions("billing.view_reconciliationstatement")
     def statement_view(self, request, pk):
         if not request.user.has_perm("billing.view_reconciliationstatement"):
             raise PermissionDenied

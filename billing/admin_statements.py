@@ -5,13 +5,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
 from subscribers.models import Subscriber
 
 from .models import (
@@ -134,9 +135,10 @@ class BankStatementAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, self.change_form_template, context)
 
+    @admin_view_permissions("add")
     def import_view(self, request, pk):
-        if request.method != "POST" or not self.has_add_permission(request):
-            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         statement = get_object_or_404(BankStatement, pk=pk)
         try:
             summary = statement_import(statement=statement, actor=request.user)
@@ -207,9 +209,12 @@ class StatementLineAdmin(AuditedAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, self.change_form_template, context)
 
+    @admin_view_permissions("change")
     def resolve_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         line = get_object_or_404(StatementLine, pk=pk)
-        if request.method != "POST" or not self.has_change_permission(request, line):
+        if not self.has_change_permission(request, line):
             raise PermissionDenied
         assign_form, dismiss_form = LineAssignForm(), LineDismissForm()
         try:

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
 from onebuh.admin_scope import PartnerScopedAdminMixin
 
 from . import reporting, selectors, services
@@ -59,7 +59,12 @@ class ReleaseAdmin(admin.ModelAdmin):
     readonly_fields = ("published_at",)
     actions = ["publish"]
 
-    @admin.action(description=_("Publish: inform subscribers and schedule the night updates"))
+    # Publishing schedules updates of subscribers' infobases and mails them: an operator's
+    # change, not a viewer's (a consultant with view rights must not run it).
+    @admin.action(
+        description=_("Publish: inform subscribers and schedule the night updates"),
+        permissions=["change"],
+    )
     def publish(self, request, queryset):
         scheduled = sum(
             services.release_publish(release=release, actor=request.user) for release in queryset
@@ -135,7 +140,10 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Check the service account in the infobases"))
+    # Each check calls the cluster: the operator's right, not a viewer's (the permission walk).
+    @admin.action(
+        description=_("Check the service account in the infobases"), permissions=["change"]
+    )
     def check_service_account(self, request, queryset):
         for infobase in queryset[:20]:  # Each check is a call to the cluster.
             problem = selectors.infobase_cluster_health(infobase=infobase)
@@ -146,7 +154,10 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
                     request, _("%(ref)s: the service account works.") % {"ref": infobase.ref}
                 )
 
-    @admin.action(description=_("Show the client licences the sessions hold now"))
+    # Calls the cluster: the operator's right (the permission walk).
+    @admin.action(
+        description=_("Show the client licences the sessions hold now"), permissions=["change"]
+    )
     def show_licences(self, request, queryset):
         for infobase in queryset[:20]:
             try:
@@ -177,10 +188,36 @@ class InfobaseAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin
                 self.message_user(request, _("%(ref)s: lifted.") % {"ref": infobase.ref})
 
 
+class StuckOperationFilter(admin.SimpleListFilter):
+    """Failed operations and ones running past their lease (their worker died)."""
+
+    title = _("needs attention")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Failed or stuck"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            from .services.dispatch import operations_stuck
+
+            return queryset.filter(pk__in=operations_stuck().values("pk"))
+        return queryset
+
+
 @admin.register(Operation)
 class OperationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "subscriber", "infobase", "status", "message", "attempts")
-    list_filter = ("status", "kind")
+    list_display = (
+        "created_at",
+        "kind",
+        "subscriber",
+        "infobase",
+        "status",
+        "message",
+        "attempts",
+        "lease_until",
+    )
+    list_filter = (StuckOperationFilter, "status", "kind")
     search_fields = ("params__ref", "subscriber__name")
     list_select_related = ("subscriber", "infobase")
     actions = ["retry"]
@@ -188,11 +225,11 @@ class OperationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("infobases.change_operation")
 
-    @admin.action(description=_("Run the failed operations again"), permissions=["change"])
+    @admin.action(description=_("Run the failed or stuck operations again"), permissions=["change"])
     def retry(self, request, queryset):
         count = sum(
             services.operation_retry(operation=op, actor=request.user)
-            for op in queryset.filter(status=OperationStatus.FAILED)
+            for op in queryset.filter(status__in=[OperationStatus.FAILED, OperationStatus.RUNNING])
         )
         self.message_user(request, _("Queued again: %(count)s.") % {"count": count})
 
@@ -272,6 +309,7 @@ class LicenceEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(self.report_view)
         return [path("report/", view, name="infobases_licence_report"), *super().get_urls()]
 
+    @admin_view_permissions("view")
     def report_view(self, request):
         if not self.has_view_permission(request):
             return redirect("admin:index")
@@ -309,6 +347,7 @@ class RegistrationNumberAdmin(AuditedAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="infobases_numbers_import"), *super().get_urls()]
 
+    @admin_view_permissions("add")
     def import_view(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:index")

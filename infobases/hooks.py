@@ -125,6 +125,88 @@ def infobases_purge_for_subscribers(*, subscriber_ids: Sequence[int], rule: str)
     }
 
 
+# Infobases whose cluster users still exist: a deleted or deleting one loses its users with it.
+_USERS_LIVE = (InfobaseStatus.CREATING, InfobaseStatus.READY, InfobaseStatus.FAILED)
+
+
+def infobases_access_end_for_members(*, membership_ids: Sequence[int], actor=None) -> int:
+    """A member leaves (issue 18): every 1C user the membership had in the subscriber's
+    infobases is removed through the driver (queued as `access_revoke` does) and the licence
+    terminations (2.2) are recorded. Set-based; runs in the caller's transaction, whatever the
+    subscriber's state (a suspended subscriber's former member must lose the login too).
+    Returns the number of 1C users removed."""
+    accesses = InfobaseAccess.objects.filter(membership_id__in=list(membership_ids))
+    rows = list(
+        accesses.values_list(
+            "infobase_id", "infobase__subscriber_id", "infobase__ref", "infobase__status", "login"
+        )
+    )
+    if not rows:
+        return 0
+    removed = removed_rows(accesses)
+    accesses.delete()
+    licence_record_terminations(removed=removed)
+    queue_operations(
+        [
+            Operation(
+                subscriber_id=subscriber_id,
+                infobase_id=infobase_id,
+                kind=OperationKind.USER_REMOVE,
+                actor=actor,
+                params={"ref": ref, "login": login},
+            )
+            for infobase_id, subscriber_id, ref, status, login in rows
+            if status in _USERS_LIVE
+        ]
+    )
+    return len(rows)
+
+
+def infobases_access_lower_for_members(
+    *, membership_ids: Sequence[int], to_role: str, actor=None
+) -> int:
+    """A member's role is lowered below manager (issue 18): full rights in 1C (the
+    administration of the infobase and its users) end; the 1C users become plain users
+    through the driver. Returns the number of accesses lowered."""
+    accesses = InfobaseAccess.objects.filter(
+        membership_id__in=list(membership_ids), infobase__status__in=_USERS_LIVE
+    ).exclude(role=to_role)
+    rows = list(
+        accesses.values_list(
+            "pk",
+            "infobase_id",
+            "infobase__subscriber_id",
+            "infobase__ref",
+            "login",
+            "membership__user__email",
+            "membership__user__full_name",
+        )
+    )
+    if not rows:
+        return 0
+    InfobaseAccess.objects.filter(pk__in=[row[0] for row in rows]).update(role=to_role)
+    queue_operations(
+        [
+            Operation(
+                subscriber_id=subscriber_id,
+                infobase_id=infobase_id,
+                kind=OperationKind.USER_SET,
+                actor=actor,
+                params={
+                    "ref": ref,
+                    "login": login,
+                    "full_name": full_name or email,
+                    "role": to_role,
+                    "new": False,
+                    "email": email,
+                },
+            )
+            for _pk, infobase_id, subscriber_id, ref, login, email, full_name in rows
+        ]
+    )
+    return len(rows)
+
+
 def infobases_usage_for_subscriber(*, subscriber) -> dict:
     """What the subscriber uses against its tariff: infobases not deleted, and 1C users
     (members with access to at least one of them). Billing checks downgrades with it."""
@@ -140,6 +222,8 @@ def infobases_usage_for_subscriber(*, subscriber) -> dict:
 
 
 __all__ = [
+    "infobases_access_end_for_members",
+    "infobases_access_lower_for_members",
     "infobases_block_for_subscribers",
     "infobases_purge_for_subscribers",
     "infobases_unblock_for_subscribers",

@@ -1,7 +1,7 @@
 """The infobases app's kinds of outbox rows (see outbox/registry.py)."""
 
 from outbox.email import emails_batched
-from outbox.registry import outbox_handler
+from outbox.registry import dispatcher_pass, outbox_handler
 
 from . import storage
 from .services.backups import DELETE_FILES_KIND
@@ -19,3 +19,10 @@ def release_notify(payload: dict, *, chunk: dict, message) -> None:
 
     with emails_batched():
         notify(release_id=payload["release_id"], subscriber_ids=payload["subscriber_ids"])
+
+
+@dispatcher_pass("operations")
+def operations(*, now) -> dict:
+    from .services.dispatch import operations_dispatch
+
+    return operations_dispatch(now=now)

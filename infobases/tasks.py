@@ -13,6 +13,15 @@ def run_operation(operation_id: str) -> str:
     return operation_run(operation_id=operation_id)
 
 
+@shared_task(name="infobases.run_operations", acks_late=True)
+def run_operations(token: str) -> dict:
+    """One chunk sent by the dispatcher (infobases/services/dispatch.py). Its time limits are
+    CELERY_TASK_ANNOTATIONS in settings: the 1C tools' timeout plus the chunk's budget."""
+    from .services.dispatch import operations_run_chunk
+
+    return operations_run_chunk(token=token)
+
+
 @shared_task
 def delete_files(relative_paths: list[str]) -> int:
     return storage.delete_files(relative_paths)

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def _message_id_domain() -> str:
+def message_id_domain() -> str:
     address = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")
     return address.rpartition("@")[2] or "1b.kz"
 
@@ -52,7 +52,7 @@ def render_templated_email(
         **({"Auto-Submitted": auto_submitted} if auto_submitted else {}),
         **(headers or {}),
     }
-    headers.setdefault("Message-ID", make_msgid(domain=_message_id_domain()))
+    headers.setdefault("Message-ID", make_msgid(domain=message_id_domain()))
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,

@@ -1,5 +1,9 @@
 """One way to make a PDF: a template under templates/pdf/ rendered by WeasyPrint."""
 
+import functools
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -14,12 +18,36 @@ def render_pdf(template: str, context: dict | None = None) -> bytes:
         html = render_to_string(template, context)
     # Stylesheets and fonts come from the repository's static folder, never from the network.
     base_url = str(settings.BASE_DIR / "static")
-    return HTML(string=html, base_url=base_url, url_fetcher=_local_only_fetcher).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=static_only_fetcher()).write_pdf()
 
 
-def _local_only_fetcher(url: str, *args, **kwargs):
-    from weasyprint.urls import default_url_fetcher
+@functools.cache
+def _fetcher_class():
+    # Built on first use: importing WeasyPrint loads Pango, which only PDF paths need.
+    from weasyprint.urls import URLFetcher
 
-    if not url.startswith(("file://", "data:")):
-        raise ValueError(f"PDF rendering refuses to fetch {url}: only local files are allowed.")
-    return default_url_fetcher(url, *args, **kwargs)
+    class StaticOnlyFetcher(URLFetcher):
+        """Only the project's static files (and inline data: URLs): not the network, and not
+        any other file of the server — a `file:///etc/…` or `../` in rendered text must not
+        end up inside a PDF (issue 18)."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parsed = urlparse(url)
+            path = Path(unquote(parsed.path)).resolve()
+            static = Path(settings.BASE_DIR / "static").resolve()
+            if (
+                parsed.scheme != "file"
+                or parsed.netloc not in ("", "localhost")
+                or not path.is_relative_to(static)
+                or not path.is_file()
+            ):
+                raise ValueError(f"PDF rendering refuses {url}: only static files are allowed.")
+            return super().fetch(path.as_uri(), headers)
+
+    return StaticOnlyFetcher
+
+
+def static_only_fetcher():
+    return _fetcher_class()(allowed_protocols=("file", "data"))

@@ -3,7 +3,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from onebuh.metrics import metrics_view
-from onebuh.views import healthz
+from onebuh.views import healthz, readyz
 
 urlpatterns = [
     # Staff sign in through allauth, which asks for the second factor; the admin's own login form
@@ -31,5 +31,6 @@ urlpatterns = [
     path("webhooks/payments/", include(("billing.webhook_urls", "billing_webhooks"))),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
 ]

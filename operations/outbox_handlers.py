@@ -32,7 +32,8 @@ def claim_notify(payload: dict, *, chunk: dict, message) -> None:
 
 @outbox_handler(REPORT_BUILD_KIND)
 def report_build(payload: dict, *, chunk: dict, message) -> None:
-    """Safe to repeat: the build claims its report queued → running once."""
+    """Safe to repeat: the build claims its report queued → running once; after a dead worker
+    (this row's second attempt) a report it left running is built again."""
     from .services import report_build as build
 
-    build(report_id=payload["report_id"])
+    build(report_id=payload["report_id"], resume=message.attempts > 1)

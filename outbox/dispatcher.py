@@ -86,7 +86,7 @@ def outbox_dispatch(*, now: datetime.datetime | None = None) -> dict:
     tokens = messages_claim(now=now)
     for token in tokens:
         try:
-            outbox_deliver_task.delay(str(token))
+            outbox_deliver_task.apply_async((str(token),), retry=False)
         except Exception:  # broker down: the lease runs out and the rows come back
             logger.error("Could not send an outbox chunk to the workers; it comes back later")
             break
@@ -163,7 +163,10 @@ def deliver_one(row: OutboxMessage, *, token: uuid.UUID, chunk: dict) -> str:
         return "retried"
     # A crash between the send and this UPDATE sends the row once more (emails keep their
     # Message-ID, so the receiving server drops the copy).
-    _finish(row, token, state=OutboxState.SENT, sent_at=timezone.now(), last_error="")
+    kept = (
+        {} if handler.keep_once_sent is None else {"payload": handler.keep_once_sent(row.payload)}
+    )
+    _finish(row, token, state=OutboxState.SENT, sent_at=timezone.now(), last_error="", **kept)
     return "sent"
 
 

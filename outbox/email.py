@@ -64,7 +64,12 @@ def _connection(chunk: dict):
     return chunk["email_connection"]
 
 
-@outbox_handler(EMAIL, max_attempts=10)
+def _envelope(payload: dict) -> dict:
+    # A sent email's body may hold a secret (a new 1C password): only its envelope stays.
+    return {key: payload.get(key) for key in ("subject", "from_email", "to", "cc", "headers")}
+
+
+@outbox_handler(EMAIL, max_attempts=10, keep_once_sent=_envelope)
 def email_send(payload: dict, *, chunk: dict, message=None) -> None:
     """Safe to repeat: a second copy carries the same Message-ID."""
     sent = email_from_payload(payload, connection=_connection(chunk)).send()

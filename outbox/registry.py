@@ -21,6 +21,8 @@ class Handler:
     func: Callable
     transactional: bool
     max_attempts: int
+    # What of the payload stays once sent (None: all of it).
+    keep_once_sent: Callable | None = None
 
 
 HANDLERS: dict[str, Handler] = {}
@@ -29,9 +31,15 @@ HANDLERS: dict[str, Handler] = {}
 PASSES: dict[str, Callable] = {}
 
 
-def outbox_handler(kind: str, *, transactional: bool = False, max_attempts: int = 8):
+def outbox_handler(
+    kind: str,
+    *,
+    transactional: bool = False,
+    max_attempts: int = 8,
+    keep_once_sent: Callable | None = None,
+):
     def register(func):
-        HANDLERS[kind] = Handler(kind, func, transactional, max_attempts)
+        HANDLERS[kind] = Handler(kind, func, transactional, max_attempts, keep_once_sent)
         return func
 
     return register

@@ -94,7 +94,7 @@ def _kick_now() -> None:
     from .tasks import outbox_dispatch_task
 
     try:
-        outbox_dispatch_task.delay()
+        outbox_dispatch_task.apply_async(retry=False)
     except Exception:  # the broker being down must not fail a committed request
         logger.warning("Could not start the outbox dispatcher now; the next beat pass will")
 

@@ -4,9 +4,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
+from onebuh.admin_mixins import (
+    AuditedAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    admin_view_permissions,
+)
 from onebuh.admin_scope import PartnerScopedAdminMixin, consultant_firm_id
 
+from .audit import client_ip
 from .audit_actions import AuditAction, audit_action_label
 from .models import (
     AuditEntry,
@@ -19,7 +25,7 @@ from .models import (
     TermsVersion,
     User,
 )
-from .services import terms_publish
+from .services import terms_publish, user_email_changed, user_password_changed
 
 admin.site.site_header = _("ONEbuh administration")
 admin.site.site_title = _("ONEbuh")
@@ -42,6 +48,41 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    # The operator's powers: a non-superuser "Администратор" who could set these would make
+    # himself superuser or put anyone into any staff group (issue 18).
+    privileged_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in self.privileged_fields if name not in fields]
+        return fields
+
+    @admin_view_permissions("change")
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # Set by staff: the person's tokens end and their address is told, as on a reset.
+            user_password_changed(
+                user=self.get_object(request, id), how="admin", ip=client_ip(request)
+            )
+        return response
+
+    def save_model(self, request, obj, form, change):
+        old_email = form.initial.get("email", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data and old_email:
+            user_email_changed(
+                user=obj, old_email=old_email, new_email=obj.email, ip=client_ip(request)
+            )
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes another staff member's account — its email and password
+        are how the account is taken over (Django's password page asks this too)."""
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return obj.pk == request.user.pk or not (obj.is_staff or obj.is_superuser)
 
     def audit_subscriber(self, obj):
         # A person's data belongs to the subscriber they work for (the first, if several).

@@ -3,12 +3,16 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.services import api_tokens_revoke_for
+from infobases.hooks import infobases_access_end_for_members, infobases_access_lower_for_members
 from onebuh.emails import send_templated_email
+from onebuh.limits import limit_hit
 
 from .audit import audit_record
 from .audit_actions import AuditAction
@@ -26,6 +30,7 @@ from .models import (
 )
 
 INVITATION_LIFETIME = timedelta(days=7)
+MANAGER_ROLES = (MemberRole.OWNER, MemberRole.ADMIN)
 SUBSCRIBER_DATA_FIELDS = (
     "legal_form",
     "name",
@@ -172,6 +177,8 @@ def invitation_create(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).exists():
         raise ValidationError(_("An invitation to this email is already waiting."))
+    # Issue 18: 60 invitations (60 emails to any address) in 2 s. Counted per subscriber.
+    limit_hit("invitation", subscriber.pk)
     invitation = Invitation.objects.create(
         subscriber=subscriber,
         email=email,
@@ -236,33 +243,106 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Change a member's role; what the old role granted beyond the new one ends with it:
+    a manager lowered to accountant or user keeps only plain-user rights in 1C (issue 18)."""
     if membership.role == MemberRole.OWNER or role == MemberRole.OWNER:
         raise ValidationError(_("The owner's role cannot be changed here."))
+    # The subscriber row is what access_set locks: a grant racing this change waits for it.
+    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
     old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    lowered = 0
+    if not membership.can_manage and old_role in MANAGER_ROLES:
+        lowered = infobases_access_lower_for_members(
+            membership_ids=[membership.pk], to_role="user", actor=actor
+        )
     audit_record(
         action=AuditAction.MEMBER_ROLE_CHANGE,
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
-        data={"from": old_role, "to": role},
+        data={
+            "from": old_role,
+            "to": role,
+            **({"infobase_users_lowered": lowered} if lowered else {}),
+        },
     )
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
+    """Removal ends everything the membership granted (issue 18): each 1C user of the member
+    in the subscriber's infobases is removed through the driver, the licence terminations are
+    recorded (2.2), the member's API tokens are revoked; then the membership goes."""
     if membership.role == MemberRole.OWNER:
         raise ValidationError(_("The owner cannot be removed."))
+    # Lock the subscriber as access_set does: a grant racing the removal either commits first
+    # (and its 1C user is removed here) or waits and then finds the member gone.
+    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
+    membership = (
+        Membership.objects.select_related("user", "subscriber").filter(pk=membership.pk).first()
+    )
+    if membership is None:
+        return  # Removed already by someone else.
+    users = infobases_access_end_for_members(membership_ids=[membership.pk], actor=actor)
+    tokens = api_tokens_revoke_for(
+        membership_ids=[membership.pk], reason="member.remove", actor=actor
+    )
     audit_record(
         action=AuditAction.MEMBER_REMOVE,
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
-        data={"email": membership.user.email, "role": membership.role},
+        data={
+            "email": membership.user.email,
+            "role": membership.role,
+            "infobase_users": users,
+            "api_tokens": tokens,
+        },
     )
     membership.delete()
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, how: str, ip: str | None = None) -> int:
+    """A password change, set or reset ends what the old password could have handed out: the
+    person's API tokens are revoked (issue 18; GitHub does the same on a reset — sessions were
+    already cut, tokens were not) and the account's own address is told. Returns how many
+    tokens were revoked."""
+    revoked = api_tokens_revoke_for(user=user, reason=f"password.{how}", actor=user)
+    audit_record(
+        action=AuditAction.PASSWORD_CHANGE,
+        actor=user,
+        target=user,
+        data={"how": how, "api_tokens": revoked},
+        ip=ip,
+    )
+    context = {"email": user.email, "at": timezone.localtime(), "tokens": revoked}
+    send_templated_email(template="account-password-changed", to=[user.email], context=context)
+    return revoked
+
+
+@transaction.atomic
+def user_email_changed(*, user: User, old_email: str, new_email: str, ip: str | None = None):
+    """The sign-in address changed: the old address is told (it is the one an intruder who
+    took the account would not control), and the new one gets the same notice."""
+    audit_record(
+        action=AuditAction.EMAIL_CHANGE,
+        actor=user,
+        target=user,
+        data={"from": old_email, "to": new_email},
+        ip=ip,
+    )
+    context = {
+        "old_email": old_email,
+        "new_email": new_email,
+        "at": timezone.localtime(),
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+    recipients = list(dict.fromkeys(address for address in (old_email, new_email) if address))
+    send_templated_email(template="account-email-changed", to=recipients, context=context)
 
 
 @transaction.atomic

@@ -14,6 +14,14 @@ from rest_framework import authentication, exceptions, permissions, serializers,
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from onebuh.limits import (
+    RateLimited,
+    limit_hit,
+    throttled,
+    token_failure_record,
+    token_failures_check,
+)
+
 from .models import Category, Channel, OneCFormToken
 from .services import onec_token_authenticate, ticket_open
 
@@ -26,8 +34,10 @@ class OneCFormTokenAuthentication(authentication.BaseAuthentication):
         scheme, _sep, raw = header.partition(" ")
         if scheme != self.keyword:
             return None
+        token_failures_check(request)
         token = onec_token_authenticate(raw=raw.strip())
         if token is None:
+            token_failure_record(request)
             raise exceptions.AuthenticationFailed(_("The token is wrong or revoked."))
         return (None, token)
 
@@ -72,6 +82,11 @@ class TicketCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        try:
+            # Issue 18: one token opened 60 tickets in 1 s.
+            limit_hit("ticket_1c_token", token.pk)
+        except RateLimited as error:
+            raise throttled(error) from error
         try:
             ticket = ticket_open(
                 subscriber=token.subscriber,

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from infobases.access import infobase_for_member
+from onebuh.limits import limit_hit
 from support.access import attachment_for_member, ticket_for_member
 from support.models import Category, Channel, MessageAuthor, TicketStatus
 from support.selectors import quota_usage, tickets_for_member
@@ -87,6 +88,7 @@ class TicketListApi(ApiView):
         infobase = None
         if values.get("infobase"):
             infobase = infobase_for_member(membership=self.membership, pk=values["infobase"])
+        limit_hit("ticket_member", request.user.pk)  # as the panel's form (issue 18)
         ticket = ticket_open(
             subscriber=self.membership.subscriber,
             opened_by=request.user,

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.services import api_tokens_revoke_for
 from billing.models import (
     Invoice,
     InvoiceStatus,
@@ -234,6 +235,8 @@ def subscribers_purge_expired(*, now: datetime.datetime | None = None) -> list[i
             at=now,
         )
     Subscription.objects.filter(subscriber_id__in=ids, ended_at__isnull=True).update(ended_at=now)
+    # The infobases and their 1C users are gone above; the members' API tokens end too (issue 18).
+    api_tokens_revoke_for(subscriber_ids=ids, reason="billing.purge")
     notices_create(kind=NoticeKind.PURGED, items=[(pk, "purged", {}) for pk in ids])
     audit_record(action=AuditAction.PURGE, data={"subscribers": len(ids)})
     return ids

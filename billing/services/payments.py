@@ -19,7 +19,7 @@ from billing.models import Invoice, InvoiceStatus, LedgerEntry, LedgerKind, Paym
 from billing.periods import ZERO, money
 from billing.statements.common import MAX_AMOUNT, TAX_ID
 from subscribers.audit_actions import AuditAction
-from subscribers.models import AuditEntry, Subscriber
+from subscribers.models import AuditEntry, Subscriber, SubscriberStatus
 
 from .lifecycle import subscribers_resume_settled
 
@@ -250,7 +250,37 @@ def payments_record_many(
         batch_size=1000,
     )
     subscribers_resume_settled(subscriber_ids={p.subscriber_id for p in fresh}, now=now)
+    _purged_payments_notify(payments=fresh)
     return results
+
+
+def _purged_payments_notify(*, payments: list[Payment]) -> None:
+    """A payment that lands on an account whose data were purged (it waited for the purge's
+    lock, or came later) cannot resume anything: staff get a notice, owed with the payment, and
+    the admin lists it under "refund to make"."""
+    from django.conf import settings
+
+    from onebuh.emails import send_templated_email
+    from outbox.email import emails_batched
+
+    purged = Subscriber.objects.filter(
+        pk__in={p.subscriber_id for p in payments}, status=SubscriberStatus.PURGED
+    ).in_bulk()
+    with emails_batched():
+        for payment in payments:
+            subscriber = purged.get(payment.subscriber_id)
+            if subscriber is None:
+                continue
+            send_templated_email(
+                template="billing-purged-payment",
+                to=[settings.ONEBUH_ACCOUNTING_EMAIL],
+                context={
+                    "payment": payment,
+                    "subscriber": subscriber,
+                    "admin_url": f"{settings.SITE_URL}/admin/billing/payment/{payment.pk}/change/",
+                },
+                dedupe_key=f"billing.purged-payment:{payment.pk}",
+            )
 
 
 def _invoices_pay(*, payments: list[Payment], now: datetime.datetime) -> dict[int, Decimal]:

@@ -198,7 +198,15 @@ class Operation(models.Model):
         related_name="+",
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A worker that dies mid-call leaves it running: after this many attempts the reaper marks
+    # it failed instead of queueing it again (infobases/services/dispatch.py).
+    max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=3)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    # Sent to a worker in the chunk `dispatch_token`; queued with it null = not sent yet.
+    dispatched_at = models.DateTimeField(_("sent to a worker at"), null=True, blank=True)
+    dispatch_token = models.UUIDField(null=True, blank=True, editable=False)
+    # The worker holding it (its chunk waiting, or it running) renews this while it lives.
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -214,6 +222,24 @@ class Operation(models.Model):
                 fields=["status", "created_at"],
                 condition=Q(status__in=["queued", "running", "failed"]),
                 name="operation_open_idx",
+            ),
+            # The dispatcher: operations not sent yet, in order.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status="queued", dispatched_at__isnull=True),
+                name="operation_undispatched_idx",
+            ),
+            # The reaper and the in-flight count: leases of sent and running operations.
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status__in=["queued", "running"], lease_until__isnull=False),
+                name="operation_lease_idx",
+            ),
+            # A chunk's own operations.
+            models.Index(
+                fields=["dispatch_token"],
+                condition=Q(dispatch_token__isnull=False),
+                name="operation_chunk_idx",
             ),
         ]
 

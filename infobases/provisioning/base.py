@@ -27,7 +27,13 @@ from pathlib import Path
 
 
 class ProvisioningError(Exception):
-    """A driver call failed; the message is shown to staff and in the operation's status."""
+    """A driver call failed; the message is shown to staff in the operation's record. With
+    `public=True` it is written for the subscriber too (a refused dump) and the panel shows it;
+    otherwise the panel says what failed in plain words (issue 18: no server paths)."""
+
+    def __init__(self, message: str = "", *, public: bool = False):
+        super().__init__(message)
+        self.public = public
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from .base import Driver, ProvisioningError, SessionInfo
-from .dtfile import LOCAL_FORMAT, LOCAL_MARKER, is_local_dump
+from .dtfile import (
+    LOCAL_FORMAT,
+    LOCAL_MARKER,
+    DumpRefused,
+    ExpansionBudget,
+    check_local_dump,
+    is_local_dump,
+)
 
 
 def _write_json(path: Path, data) -> None:
@@ -192,25 +199,36 @@ class LocalDriver(Driver):
 
     def restore(self, *, ref: str, path: Path, admin=None) -> None:
         base = self._existing(ref)
-        if not is_local_dump(Path(path)):
-            raise ProvisioningError("Файл не является выгрузкой информационной базы (.dt).")
+        try:
+            if not is_local_dump(Path(path)):
+                raise ProvisioningError(
+                    "Файл не является выгрузкой информационной базы (.dt).", public=True
+                )
+            marker, limits = check_local_dump(Path(path))
+        except DumpRefused as error:
+            raise ProvisioningError(str(error), public=True) from error
+        budget = ExpansionBudget(limits)
         staging = Path(tempfile.mkdtemp(dir=base, prefix="restore-"))
         try:
             with zipfile.ZipFile(path) as archive:
-                for name in archive.namelist():
+                for info in archive.infolist():
+                    name = info.filename
                     parts = PurePosixPath(name).parts
                     if not parts or parts[0] != "data" or ".." in parts or name.startswith("/"):
                         continue  # Only the content; never a path outside the folder.
-                    target = staging.joinpath(*parts[1:])
-                    if name.endswith("/"):
+                    if info.is_dir():
                         continue
+                    target = staging.joinpath(*parts[1:])
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(archive.read(name))
-                config = json.loads(archive.read(LOCAL_MARKER)).get("config", "")
+                    # Streamed under the caps: never a whole entry in memory (issue 18).
+                    budget.copy(archive, info, target)
             shutil.rmtree(base / "data", ignore_errors=True)
             os.replace(staging, base / "data")
+        except DumpRefused as error:
+            raise ProvisioningError(str(error), public=True) from error
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        config = marker.get("config", "")
         if config:
             self._change_meta(ref, config=config)
 

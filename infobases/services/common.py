@@ -3,9 +3,9 @@
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from outbox.services import outbox_kick
 from subscribers.models import Subscriber, SubscriberStatus
 
 from ..models import Infobase, InfobaseAccess, InfobaseStatus, Operation
@@ -75,19 +75,13 @@ def check_user_limit(subscriber: Subscriber, *, membership_id: int) -> None:
 
 
 def queue_operations(operations: Sequence[Operation]) -> list[Operation]:
-    """Store the operations and start their tasks once the caller's transaction commits."""
+    """Store the operations in the caller's transaction; the dispatcher sends them to the
+    workers in chunks once it commits (kicked after commit, and every minute by the beat, so a
+    lost kick or a dead worker only delays them — infobases/services/dispatch.py)."""
     if not operations:
         return []
     created = Operation.objects.bulk_create(operations, batch_size=2000)
-    ids = [str(op.pk) for op in created]
-
-    def start():
-        from ..tasks import run_operation
-
-        for pk in ids:
-            run_operation.delay(pk)
-
-    transaction.on_commit(start)
+    outbox_kick()
     return created
 
 

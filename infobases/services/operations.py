@@ -12,11 +12,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.emails import send_templated_email
+from onebuh.ioerrors import io_error_log, io_error_message
+from outbox.services import outbox_kick
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -244,14 +246,42 @@ HANDLERS = {
 }
 
 
+def failure_for_people(kind: str) -> str:
+    """What the subscriber reads about a failed operation: the raw error (server paths, tool
+    output) stays in the operation's record for staff (issue 18)."""
+    texts = {
+        OperationKind.CREATE: _("The infobase could not be created."),
+        OperationKind.LOAD: _("The infobase could not be loaded from the dump."),
+        OperationKind.DROP: _("The infobase could not be deleted."),
+        OperationKind.RESTORE: _("The infobase could not be restored from the backup."),
+        OperationKind.UPDATE: _("The infobase could not be updated to the new release."),
+    }
+    done = texts.get(kind, _("The operation failed."))
+    return (
+        done
+        + " "
+        + _(
+            "The operator's engineers see the cause and will fix it; write to support if it is urgent."
+        )
+    )
+
+
 @transaction.atomic
-def _record_failure(op: Operation, message: str, *, in_doubt: bool = True) -> None:
+def record_failure(
+    op: Operation, message: str, *, in_doubt: bool = True, public: bool = False
+) -> None:
+    """The operation failed for good: staff read `message` in the admin and may retry it."""
     Operation.objects.filter(pk=op.pk).update(
-        status=OperationStatus.FAILED, message=message, finished_at=timezone.now()
+        status=OperationStatus.FAILED,
+        message=message,
+        finished_at=timezone.now(),
+        lease_until=None,
+        dispatch_token=None,
     )
     if op.kind in STATE_CHANGING and op.infobase_id and in_doubt:
+        shown = message if public else failure_for_people(op.kind)
         Infobase.objects.filter(pk=op.infobase_id).exclude(status=InfobaseStatus.DELETED).update(
-            status=InfobaseStatus.FAILED, status_message=message
+            status=InfobaseStatus.FAILED, status_message=shown
         )
     if op.kind == OperationKind.UPDATE:
         ScheduledUpdate.objects.filter(pk=op.params.get("update_id")).update(
@@ -261,33 +291,74 @@ def _record_failure(op: Operation, message: str, *, in_doubt: bool = True) -> No
         Backup.objects.filter(pk=op.params.get("backup_id")).update(status=BackupStatus.FAILED)
 
 
-def operation_run(*, operation_id, driver: Driver | None = None) -> str:
-    """Run one operation if it is queued; return its final status. Safe to call twice."""
-    claimed = Operation.objects.filter(pk=operation_id, status=OperationStatus.QUEUED).update(
-        status=OperationStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+def operation_run(*, operation_id, driver: Driver | None = None, token=None) -> str:
+    """Run one operation if it is queued (and still in the chunk `token`, when given); return
+    its final status. Safe to call twice: the claim is a conditional UPDATE queued → running.
+    While the driver call runs, a side thread renews the lease; if this process dies the lease
+    runs out and the reaper queues it again (every driver call is safe to repeat, see
+    infobases/provisioning/base.py)."""
+    from outbox.leases import lease_kept, lease_until
+
+    claim = Operation.objects.filter(pk=operation_id, status=OperationStatus.QUEUED)
+    if token is not None:
+        claim = claim.filter(dispatch_token=token)
+    claimed = claim.update(
+        status=OperationStatus.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        lease_until=lease_until(),
     )
-    if not claimed:  # Done, failed, or another worker has it.
+    if not claimed:  # Done, failed, another worker has it, or another chunk took it over.
         return Operation.objects.filter(pk=operation_id).values_list("status", flat=True).first()
     op = Operation.objects.get(pk=operation_id)
+    running = Operation.objects.filter(pk=op.pk, status=OperationStatus.RUNNING)
     try:
-        HANDLERS[op.kind](op, driver or get_driver())
+        with lease_kept(lambda: running.update(lease_until=lease_until())):
+            HANDLERS[op.kind](op, driver or get_driver())
+    except OSError as error:
+        # A full or failing disk during a dump or restore: a Russian message for staff and the
+        # subscriber, one ERROR line; the drivers write dumps to .part files, so nothing is left
+        # half-written under the final name.
+        io_error_log(error, f"Operation {op.pk} ({op.kind})")
+        record_failure(op, io_error_message(error))
+        return OperationStatus.FAILED
     except Exception as error:
         logger.exception("Operation %s (%s) failed", op.pk, op.kind)
-        _record_failure(
-            op, str(error) or error.__class__.__name__, in_doubt=not isinstance(error, RolledBack)
+        record_failure(
+            op,
+            str(error) or error.__class__.__name__,
+            in_doubt=not isinstance(error, RolledBack),
+            public=getattr(error, "public", False),
         )
         return OperationStatus.FAILED
-    Operation.objects.filter(pk=op.pk).update(
-        status=OperationStatus.DONE, message="", finished_at=timezone.now()
+    running.update(
+        status=OperationStatus.DONE,
+        message="",
+        finished_at=timezone.now(),
+        lease_until=None,
+        dispatch_token=None,
     )
     return OperationStatus.DONE
 
 
 @transaction.atomic
 def operation_retry(*, operation: Operation, actor) -> bool:
-    """Staff put a failed operation back in the queue; it runs again under the same id."""
-    requeued = Operation.objects.filter(pk=operation.pk, status=OperationStatus.FAILED).update(
-        status=OperationStatus.QUEUED, message=""
+    """Staff put a failed operation, or one stuck running past its lease (its worker died),
+    back in the queue; it runs again under the same id with its attempts counted afresh."""
+    requeued = (
+        Operation.objects.filter(pk=operation.pk)
+        .filter(
+            Q(status=OperationStatus.FAILED)
+            | Q(status=OperationStatus.RUNNING, lease_until__lt=timezone.now())
+        )
+        .update(
+            status=OperationStatus.QUEUED,
+            message="",
+            attempts=0,
+            dispatched_at=None,
+            dispatch_token=None,
+            lease_until=None,
+        )
     )
     if not requeued:
         return False
@@ -301,12 +372,5 @@ def operation_retry(*, operation: Operation, actor) -> bool:
         actor=actor,
         target=operation,
     )
-    pk = str(operation.pk)
-
-    def start():
-        from ..tasks import run_operation
-
-        run_operation.delay(pk)
-
-    transaction.on_commit(start)
+    outbox_kick()  # the dispatcher sends it after commit (and the beat, if the kick is lost)
     return True

@@ -20,7 +20,7 @@ from subscribers.models import Subscriber
 
 from .. import storage
 from ..models import Solution, UploadSession, UploadStatus
-from ..provisioning.dtfile import ONEC_CONTAINER_MAGIC, looks_like_dt
+from ..provisioning.dtfile import ONEC_CONTAINER_MAGIC, DumpRefused, looks_like_dt
 from .common import check_infobase_limit, lock_subscriber, require_active
 from .uploads import SHA256_RE, placement_request_record
 
@@ -183,7 +183,12 @@ def upload_finish(*, session_id) -> str:
     files.multipart_complete(
         alias=storage.ALIAS, name=session.file, upload_id=session.upload_id, parts=parts
     )
-    if not _stored_looks_like_dt(session.file):
+    try:
+        is_dump = _stored_looks_like_dt(session.file)
+    except DumpRefused as error:  # an archive bomb (issue 18): refused with the reason
+        _fail(session, str(error))
+        return "failed"
+    if not is_dump:
         _fail(
             session, _("This is not an infobase dump (.dt): the file's content is of another kind.")
         )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from onebuh.ioerrors import io_error_log, io_error_message
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required
 
@@ -137,6 +138,11 @@ def upload_part_data(request, pk, number):
         return _error(error)
     except FileNotFoundError:
         return _error(_("This upload is already finished. Start a new one."))
+    except OSError as error:
+        # A full or failing disk: a Russian message, one ERROR line; the part is not recorded,
+        # so the page sends it again once there is room (a resumable upload).
+        io_error_log(error, f"Receiving part {number} of upload {pk}")
+        return _error(io_error_message(error), status=507)
     response = HttpResponse(status=200)
     response["ETag"] = etag
     return response

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "subscribers.middleware.MembershipMiddleware",
     "subscribers.middleware.TermsMiddleware",
     "subscribers.middleware.StaffMfaMiddleware",
+    "onebuh.limits.LimitMiddleware",
 ]
 
 ROOT_URLCONF = "onebuh.urls"
@@ -115,11 +116,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Fails open (onebuh/cache.py): with Redis down a read is a miss, not a 500; short
+    # timeouts so an unreachable Redis costs a request half a second at most.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "onebuh.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "onebuh",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
@@ -159,8 +163,19 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "ONEbuh: "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+}
+# What one subscriber, member, token or address may do in a window (issue 18; onebuh/limits.py):
+# "count/period", period s, m, h or d (e.g. "5/10m"). Redis-backed, failing open; over the limit
+# the answer is 429 with Retry-After. Sign-ups are counted here, not by allauth, to fail open too.
+ONEBUH_LIMITS = {
+    "invitation": os.environ.get("ONEBUH_LIMIT_INVITATIONS", "20/h"),  # per subscriber
+    "status_subscribe_ip": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_IP", "5/h"),
+    "status_subscribe_email": os.environ.get("ONEBUH_LIMIT_STATUS_SUBSCRIBE_EMAIL", "10/d"),
+    "ticket_member": os.environ.get("ONEBUH_LIMIT_TICKETS_MEMBER", "5/m"),  # panel and API
+    "ticket_1c_token": os.environ.get("ONEBUH_LIMIT_TICKETS_1C_TOKEN", "5/m"),  # 1C form
+    "token_failure_ip": os.environ.get("ONEBUH_LIMIT_TOKEN_FAILURES_IP", "10/m"),
+    "signup_ip": os.environ.get("ONEBUH_LIMIT_SIGNUPS_IP", "10/h"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ONEbuh"
@@ -294,6 +309,14 @@ ONEBUH_INFOBASES_DIR = Path(os.environ.get("ONEBUH_INFOBASES_DIR", DATA_DIR / "i
 ONEBUH_INFOBASES_UPLOAD_MAX_BYTES = int(
     os.environ.get("ONEBUH_INFOBASES_UPLOAD_MAX_BYTES", str(20 * 1024**3))
 )
+# Caps of a .dt archive's expansion (issue 18): the marker, each entry, the total (also at most
+# ONEBUH_DT_MAX_RATIO times the archive's size, but never below the floor) and the entry count.
+ONEBUH_DT_MARKER_MAX_BYTES = int(os.environ.get("ONEBUH_DT_MARKER_MAX_BYTES", str(64 * 1024)))
+ONEBUH_DT_ENTRY_MAX_BYTES = int(os.environ.get("ONEBUH_DT_ENTRY_MAX_BYTES", str(8 * 1024**3)))
+ONEBUH_DT_TOTAL_MAX_BYTES = int(os.environ.get("ONEBUH_DT_TOTAL_MAX_BYTES", str(100 * 1024**3)))
+ONEBUH_DT_MAX_RATIO = int(os.environ.get("ONEBUH_DT_MAX_RATIO", "100"))
+ONEBUH_DT_RATIO_FLOOR_BYTES = int(os.environ.get("ONEBUH_DT_RATIO_FLOOR_BYTES", str(256 * 1024**2)))
+ONEBUH_DT_MAX_ENTRIES = int(os.environ.get("ONEBUH_DT_MAX_ENTRIES", "10000"))
 ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS = int(
     os.environ.get("ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS", "3600")
 )
@@ -352,14 +375,42 @@ ONEBUH_LEASE_SECONDS = int(os.environ.get("ONEBUH_LEASE_SECONDS", "120"))
 # queue; the broker holds only what the workers are about to do).
 ONEBUH_OUTBOX_CHUNK = int(os.environ.get("ONEBUH_OUTBOX_CHUNK", "50"))
 ONEBUH_OUTBOX_IN_FLIGHT = int(os.environ.get("ONEBUH_OUTBOX_IN_FLIGHT", "1000"))
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Start the dispatcher right after each commit that owes something (off: wait for the beat).
+ONEBUH_OUTBOX_KICK = env_bool("ONEBUH_OUTBOX_KICK", True)
+# Cluster operations: per chunk (one task runs them in order), at most this many sent or running,
+# a chunk gives back what it has not started after this many seconds, and a chunk that has not
+# started within the dispatch lease is sent again (infobases/services/dispatch.py).
+ONEBUH_OPERATIONS_CHUNK = int(os.environ.get("ONEBUH_OPERATIONS_CHUNK", "20"))
+ONEBUH_OPERATIONS_IN_FLIGHT = int(os.environ.get("ONEBUH_OPERATIONS_IN_FLIGHT", "200"))
+ONEBUH_OPERATIONS_CHUNK_SECONDS = int(os.environ.get("ONEBUH_OPERATIONS_CHUNK_SECONDS", "600"))
+ONEBUH_OPERATIONS_DISPATCH_LEASE_SECONDS = int(
+    os.environ.get("ONEBUH_OPERATIONS_DISPATCH_LEASE_SECONDS", "900")
+)
+# Time limits per kind of task: a chunk of operations may run one 1C call (ONEBUH_1C_TIMEOUT)
+# past its budget; report builds and the proposal get half an hour.
+_ONE_C_TIMEOUT = int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600"))
+CELERY_TASK_ANNOTATIONS = {
+    "infobases.run_operations": {
+        "soft_time_limit": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 300,
+        "time_limit": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 360,
+    },
+    "infobases.tasks.run_operation": {
+        "soft_time_limit": _ONE_C_TIMEOUT + 300,
+        "time_limit": _ONE_C_TIMEOUT + 360,
+    },
+    "operations.tasks.report_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
+    "operations.tasks.proposal_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
+    "operations.tasks.proposal_credit_task": {"soft_time_limit": 1800, "time_limit": 1860},
+}
+# django-celery-beat's database scheduler behind a PostgreSQL advisory lock: one beat sends.
+CELERY_BEAT_SCHEDULER = "onebuh.beat:SingleBeatScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Longer than the longest task's hard time limit (an operation chunk: the 1C tools' timeout
     # plus a margin), so Redis never hands a running task to a second worker. Killed tasks
     # come back sooner: task_reject_on_worker_lost, and the leases of the rows they held.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600")) + 1800
+        "visibility_timeout": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 1200
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -477,6 +528,9 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "operations.models.ClaimStatus",
     },
 }
+
+# The operator's accountants: payments to refund (one on an account whose data were purged).
+ONEBUH_ACCOUNTING_EMAIL = os.environ.get("ONEBUH_ACCOUNTING_EMAIL", "buh@1b.kz")
 
 # Staff must have a second factor before they reach the admin (see subscribers.middleware).
 ONEBUH_STAFF_MFA_REQUIRED = env_bool("ONEBUH_STAFF_MFA_REQUIRED", True)

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from billing.compensation import month_start
-from onebuh.admin_mixins import ReadOnlyAdminMixin
+from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
 
 from ..models import (
     ClaimStatus,
@@ -102,6 +102,7 @@ class CompensationClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @admin_view_permissions("operations.decide_compensationclaim")
     def decide_view(self, request, pk):
         if not request.user.has_perm("operations.decide_compensationclaim"):
             raise PermissionDenied
@@ -231,7 +232,9 @@ class CompensationProposalAdmin(admin.ModelAdmin):
         self.message_user(request, _("The proposal is being computed."), messages.INFO)
         return redirect("admin:operations_compensationproposal_changelist")
 
-    @admin.action(description=_("Compute the selected proposals again"))
+    # Computing again is building a proposal: the right to add one (the change right is
+    # nobody's, proposals are only rebuilt).
+    @admin.action(description=_("Compute the selected proposals again"), permissions=["add"])
     def recompute(self, request, queryset):
         for proposal in queryset:
             proposal_build_task.delay(proposal.month.isoformat(), request.user.pk)

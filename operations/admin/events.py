@@ -121,7 +121,9 @@ class TechnicalWorkAdmin(admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)  # M2M set by the service.
 
-    @admin.action(description=_("Cancel the selected works that have not started"))
+    @admin.action(
+        description=_("Cancel the selected works that have not started"), permissions=["change"]
+    )
     def cancel_works(self, request, queryset):
         cancelled = sum(technical_work_cancel(work=w, actor=request.user) for w in queryset)
         self.message_user(

@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.compensation import month_start
 from onebuh import files
+from onebuh.admin_mixins import admin_view_permissions
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 
 from ..models import CompensationReport, ReportStatus
 from ..services import report_request
+from ..services.reports import report_rebuild
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -70,8 +72,18 @@ class CompensationReportAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields
 
+    actions = ["rebuild"]
+
     def has_change_permission(self, request, obj=None):
         return False  # A report is requested, built and downloaded, never edited.
+
+    @admin.action(description=_("Build the failed reports again"), permissions=["add"])
+    def rebuild(self, request, queryset):
+        count = sum(
+            report_rebuild(report=report, actor=request.user)
+            for report in queryset.filter(status=ReportStatus.FAILED)
+        )
+        self.message_user(request, _("Queued again: %(count)s.") % {"count": count})
 
     @admin.display(description=_("progress"))
     def progress_bar(self, obj):
@@ -116,6 +128,7 @@ class CompensationReportAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_view_permissions("operations.download_compensationreport")
     def download_view(self, request, pk):
         # The accountant's right: reports hold every subscriber's compensation.
         if not request.user.has_perm("operations.download_compensationreport"):
@@ -137,6 +150,7 @@ class CompensationReportAdmin(admin.ModelAdmin):
             content_type=CONTENT_TYPES[report.format],
         )
 
+    @admin_view_permissions("view")
     def progress_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied

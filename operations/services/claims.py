@@ -61,6 +61,18 @@ def claim_file(
         errors.append(_("A day's total downtime cannot exceed 24 hours."))
     if errors:
         raise ValidationError(errors)
+    # Locked so two claims for one date at once cannot both pass (the constraint backs it).
+    lock_subscriber(subscriber.pk)
+    if CompensationClaim.objects.filter(
+        subscriber=subscriber, downtime_date=downtime_date, status=ClaimStatus.PENDING
+    ).exists():
+        raise ValidationError(
+            _(
+                "A claim for %(date)s is already being reviewed; its decision will come in "
+                "the ticket. Add details there instead of filing another claim."
+            )
+            % {"date": downtime_date.strftime("%d.%m.%Y")}
+        )
     on_date, in_month = operator_downtime(subscriber_id=subscriber.pk, day=downtime_date)
     hours, minutes = divmod(int(claimed_downtime.total_seconds()) // 60, 60)
     ticket = ticket_open(

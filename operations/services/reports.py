@@ -38,14 +38,31 @@ def report_request(*, month: date, format: str, actor=None) -> CompensationRepor
     return report
 
 
+@transaction.atomic
+def report_rebuild(*, report: CompensationReport, actor=None) -> bool:
+    """Staff build a failed report again (admin action)."""
+    from outbox.services import outbox_enqueue
+
+    requeued = CompensationReport.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+        status=ReportStatus.QUEUED, progress=0, error=""
+    )
+    if requeued:
+        audit_record(action="operations.report_rebuild", actor=actor, target=report)
+        outbox_enqueue(kind=REPORT_BUILD_KIND, payload={"report_id": report.pk})
+    return bool(requeued)
+
+
 def _progress(report_id: int, percent: int) -> None:
     # Autocommitted at once, so the page polling the report sees it move.
     CompensationReport.objects.filter(pk=report_id).update(progress=percent)
 
 
-def report_build(*, report_id: int) -> bool:
-    """Build the file once; a second worker or a retry finds the row claimed and does nothing."""
-    claimed = CompensationReport.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+def report_build(*, report_id: int, resume: bool = False) -> bool:
+    """Build the file once; a second worker or a retry finds the row claimed and does nothing.
+    `resume`: the outbox row that owes this build was taken back from a dead worker (its lease
+    ran out), so a report left `running` by that worker is built again."""
+    statuses = [ReportStatus.QUEUED, ReportStatus.RUNNING] if resume else [ReportStatus.QUEUED]
+    claimed = CompensationReport.objects.filter(pk=report_id, status__in=statuses).update(
         status=ReportStatus.RUNNING, progress=5
     )
     if not claimed:

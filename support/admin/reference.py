@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
+from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
 from subscribers.models import Membership
 
 from ..mail.importer import inbound_discard, inbound_retry
@@ -130,6 +130,7 @@ class InboundMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(self.raw_view)
         return [path("<int:pk>/raw/", view, name="support_inboundmessage_raw"), *super().get_urls()]
 
+    @admin_view_permissions("triage")
     def raw_view(self, request, pk):
         if not self.has_triage_permission(request):
             return HttpResponse(status=403)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onebuh import files
+from onebuh.admin_mixins import admin_view_permissions
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
@@ -66,6 +67,7 @@ class TicketAdminViews:
             raise PermissionDenied
         return ticket
 
+    @admin_view_permissions("view")
     def attachment_view(self, request, pk):
         """Staff read a ticket's files here (they are never served from a public URL): only of
         tickets this person may see (a consultant: their firm's), and each download is audited."""
@@ -105,6 +107,7 @@ class TicketAdminViews:
             },
         )
 
+    @admin_view_permissions("change")
     def reply_view(self, request, pk):
         ticket = self._ticket(request, pk)
         form = StaffReplyForm(request.POST or None, request.FILES or None)
@@ -124,6 +127,7 @@ class TicketAdminViews:
         conversation = ticket.messages.select_related("author").order_by("created_at", "id")
         return self._render(request, "reply.html", ticket, form=form, conversation=conversation)
 
+    @admin_view_permissions("change")
     def decision_view(self, request, pk):
         ticket = self._ticket(request, pk)
         form = DecisionForm(request.POST or None)
@@ -144,6 +148,7 @@ class TicketAdminViews:
                 return self._back(ticket)
         return self._render(request, "decision.html", ticket, form=form)
 
+    @admin_view_permissions("change")
     def accept_view(self, request, pk):
         ticket = self._ticket(request, pk)
         try:
@@ -154,6 +159,7 @@ class TicketAdminViews:
             messages.success(request, _("The ticket is accepted into work."))
         return self._back(ticket)
 
+    @admin_view_permissions("change")
     def close_view(self, request, pk):
         ticket = self._ticket(request, pk)
         try:
@@ -167,6 +173,7 @@ class TicketAdminViews:
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:support_ticket_phone")
 
+    @admin_view_permissions("add")
     def phone_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -202,6 +209,7 @@ class TicketAdminViews:
             media=form.media,
         )
 
+    @admin_view_permissions("view")
     def report_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied

@@ -124,6 +124,7 @@ def test_operation_conforms_to_the_schema(operation, mode, seeded, settings, kee
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"api_token": "100000/min", "api_ip": "100000/min"},
     }
+    settings.ONEBUH_LIMITS = {}  # and the per-action limits (tests/security/test_limits.py)
     headers = {"Authorization": f"Bearer {seeded}"}
 
     @given(case=operation.as_strategy(generation_mode=mode))

@@ -266,3 +266,17 @@ def test_a_month_while_suspended_is_not_charged_and_a_resume_pays_from_that_day(
     (december,) = billing_run()
     assert december.period_start == datetime.date(2026, 12, 16)
     assert december.total == Decimal("15483.87")  # 30 000 × 16 / 31 days.
+
+
+def test_the_purge_revokes_the_members_api_tokens(charged, subscriber, owner, travel):
+    """Issue 18: the purge ends what the memberships granted, API tokens included."""
+    from api.models import ApiToken
+    from api.services import api_token_create
+
+    token, _raw = api_token_create(
+        membership=owner.memberships.get(subscriber=subscriber), name="Интеграция", scope="read"
+    )
+    suspended_at = _suspend(subscriber, travel)
+    travel(suspended_at + datetime.timedelta(days=30))
+    assert subscribers_purge_expired() == [subscriber.pk]
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None

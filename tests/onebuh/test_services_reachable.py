@@ -1,6 +1,7 @@
 """The suite runs on the real services: PostgreSQL for the ORM, Redis for the cache and broker."""
 
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from onebuh.celery import app
@@ -13,7 +14,9 @@ def test_database_is_postgresql(db):
 def test_cache_is_redis():
     cache.set("probe", {"ok": 1}, 10)
     assert cache.get("probe") == {"ok": 1}
-    assert type(caches["default"]).__name__ == "RedisCache"
+    # Redis, failing open (onebuh/cache.py) when it is unreachable.
+    assert type(caches["default"]).__name__ == "FailOpenRedisCache"
+    assert isinstance(caches["default"], RedisCache)
 
 
 def test_celery_broker_is_redis_and_reachable():

@@ -1,0 +1,109 @@
+"""A Redis cache that fails open: with Redis unreachable every read is a miss and every write
+is dropped (one WARNING a minute per process), so pages and API calls that only use the cache
+to go faster keep answering. What degrades while Redis is down (README, "Operations"): the
+login lockout and the API throttles count nothing, the works banner and the terms banner are
+read from the database on every page, calendars reload on every use."""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+_last_warning = 0.0
+
+
+def _warn(error: Exception) -> None:
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning > 60:
+        _last_warning = now
+        logger.warning("Redis cache unreachable, answering without it: %s", error)
+
+
+class FailOpenRedisCache(RedisCache):
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return False
+
+    def set(self, key, value, timeout=None, version=None):
+        try:
+            return super().set(key, value, timeout, version)
+        except UNREACHABLE as error:
+            _warn(error)
+
+    def add(self, key, value, timeout=None, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return True  # as if added: callers then do their work, uncached
+
+    def set_many(self, data, timeout=None, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return list(data)
+
+    def touch(self, key, timeout=None, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return False
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except UNREACHABLE as error:
+            _warn(error)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except UNREACHABLE as error:
+            _warn(error)
+            return delta
+
+    def get_or_set(self, key, default, timeout=None, version=None):
+        value = self.get(key, None, version)
+        if value is None:
+            value = default() if callable(default) else default
+            if value is not None:
+                self.add(key, value, timeout, version)
+        return value
+
+    def clear(self):
+        try:
+            return super().clear()
+        except UNREACHABLE as error:
+            _warn(error)
+            return False
