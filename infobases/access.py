@@ -72,6 +72,20 @@ def access_for_manager(*, membership: Membership, pk) -> InfobaseAccess:
     )
 
 
+def own_access_for_member(*, membership: Membership, pk) -> InfobaseAccess:
+    """The member's own 1C account in one of their infobases (its password page), else 404.
+    Nobody else's: a manager resets nobody's password for them, so none can see it."""
+    infobase = infobase_for_member(membership=membership, pk=pk)
+    access = (
+        InfobaseAccess.objects.filter(infobase=infobase, membership=membership)
+        .select_related("infobase__subscriber", "membership__user")
+        .first()
+    )
+    if access is None:
+        raise Http404
+    return access
+
+
 def member_for_access(*, membership: Membership, pk) -> Membership:
     return get_for_member(Membership.objects.select_related("user"), membership=membership, pk=pk)
 

@@ -85,3 +85,23 @@ class NumbersImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Columns: tax_number, solution, email, number, assigned_on."),
     )
+
+
+class PasswordSetForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("New 1C password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("8 to 64 characters. The portal does not keep it."),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            raise forms.ValidationError(_("The two passwords differ."))
+        return cleaned

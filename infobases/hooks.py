@@ -230,3 +230,22 @@ __all__ = [
     "infobases_usage_for_subscriber",
     "storage",
 ]
+
+
+def infobases_first_steps(*, subscriber) -> dict:
+    """The dashboard's first-steps checklist (issue 14): the subscriber's live bases, how many
+    people have a 1C account in them, and whether a backup is finished. Two queries."""
+    from django.db.models import Count
+
+    from .models import BackupStatus
+
+    live = Infobase.objects.filter(subscriber=subscriber, status__in=_LIVE).aggregate(
+        bases=Count("pk", distinct=True), people=Count("accesses__membership", distinct=True)
+    )
+    return {
+        "has_infobase": live["bases"] > 0,
+        "people_with_access": live["people"],
+        "has_backup": Backup.objects.filter(
+            subscriber=subscriber, status=BackupStatus.DONE
+        ).exists(),
+    }

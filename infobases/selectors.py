@@ -110,6 +110,10 @@ def infobase_sessions(*, infobase) -> tuple[list, str]:
     ], ""
 
 
+def own_access(*, membership: Membership, infobase) -> InfobaseAccess | None:
+    return InfobaseAccess.objects.filter(infobase=infobase, membership=membership).first()
+
+
 def own_login(*, membership: Membership, infobase) -> str | None:
     return (
         InfobaseAccess.objects.filter(infobase=infobase, membership=membership)

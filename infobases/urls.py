@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import backups, infobases, uploads
+from .views import backups, connect, infobases, uploads
 
 app_name = "infobases"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("access/<int:pk>/revoke/", infobases.access_revoke, name="access_revoke"),
     path("licences/", backups.licences, name="licences"),
     path("<int:pk>/", infobases.detail, name="detail"),
+    path("<int:pk>/password/", connect.password, name="password"),
+    path("<int:pk>/password/reveal/", connect.password_reveal, name="password_reveal"),
+    path("<int:pk>/password/reset/", connect.password_reset, name="password_reset"),
+    path("<int:pk>/onebuh.v8i", connect.v8i_one, name="v8i"),
+    path("onebuh.v8i", connect.v8i_all, name="v8i_all"),
     path("<int:pk>/rename/", infobases.rename, name="rename"),
     path("<int:pk>/delete/", infobases.delete, name="delete"),
     path("<int:pk>/lock/", infobases.lock, name="lock"),

@@ -56,6 +56,19 @@ class AccountAdapter(DefaultAccountAdapter):
             action=AuditAction.LOGIN_FAILED, data={"login": str(login)[:254]}, ip=client_ip(request)
         )
 
+    @staticmethod
+    def _site():
+        """allauth's own emails name the site from settings, not from the request's host
+        ("Вас приветствует ONEbuh!", not "…127.0.0.1:8811!")."""
+        from types import SimpleNamespace
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        return SimpleNamespace(
+            name=settings.ONEBUH_SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc
+        )
+
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         """allauth calls this once a password change, set or reset, or a change of the primary
         address, is complete (whether or not its own notices are on): the services revoke
@@ -80,6 +93,7 @@ class AccountAdapter(DefaultAccountAdapter):
         loses them, and a retry carries the same Message-ID (issue 10)."""
         from outbox.email import outbox_email
 
+        context = {"email": email, **context, "current_site": self._site()}
         message = self.render_mail(template_prefix, email, context)
         message.extra_headers.setdefault("Message-ID", make_msgid(domain=message_id_domain()))
         message.extra_headers.setdefault("Auto-Submitted", "auto-generated")

@@ -39,3 +39,29 @@ def terms_current() -> TermsVersion | None:
 
 def terms_forget_current() -> None:
     cache.delete(TERMS_CACHE_KEY)
+
+
+def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
+    """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
+    colleagues → their access → first backup. None once every step is done."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from billing.selectors import tariff_for_subscriber
+    from infobases.hooks import infobases_first_steps
+
+    from .models import Invitation
+
+    state = infobases_first_steps(subscriber=subscriber)
+    colleagues = member_count > 1 or Invitation.objects.filter(subscriber=subscriber).exists()
+    steps = [
+        (_("Choose a tariff"), "billing:tariffs", tariff_for_subscriber(subscriber=subscriber)),
+        (_("Add your first 1C base"), "infobases:add", state["has_infobase"]),
+        (_("Invite your colleagues"), "subscribers:members", colleagues),
+        (_("Give them access to the bases"), "infobases:access", state["people_with_access"] > 1),
+        (_("Make the first backup"), "infobases:backups", state["has_backup"]),
+    ]
+    rows = [
+        {"title": title, "url": reverse(name), "done": bool(done)} for title, name, done in steps
+    ]
+    return None if all(row["done"] for row in rows) else rows

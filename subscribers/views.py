@@ -17,7 +17,7 @@ from .audit import client_ip
 from .forms import InvitationForm, MemberRoleForm, SubscriberForm
 from .middleware import TERMS_BANNER_SESSION_KEY
 from .models import Invitation, Membership, TermsVersion
-from .selectors import CURRENT_SUBSCRIBER_SESSION_KEY
+from .selectors import CURRENT_SUBSCRIBER_SESSION_KEY, first_steps
 from .services import (
     invitation_accept,
     invitation_create,
@@ -33,12 +33,22 @@ from .services import (
 @member_required
 def dashboard(request):
     subscriber = request.membership.subscriber
-    members = Membership.objects.filter(subscriber=subscriber).select_related("user")
+    members = list(Membership.objects.filter(subscriber=subscriber).select_related("user"))
     state_changes = subscriber.state_changes.select_related("actor")[:5]
+    steps = (
+        first_steps(subscriber=subscriber, member_count=len(members))
+        if request.membership.can_manage
+        else None
+    )
     return render(
         request,
         "subscribers/dashboard.html",
-        {"subscriber": subscriber, "members": members, "state_changes": state_changes},
+        {
+            "subscriber": subscriber,
+            "members": members,
+            "state_changes": state_changes,
+            "first_steps": steps,
+        },
     )
 
 

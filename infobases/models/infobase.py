@@ -126,6 +126,12 @@ class InfobaseAccess(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=AccessRole.choices)
     login = models.CharField(_("1C login"), max_length=150)
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    # No 1C password is ever mailed (issue 14): a generated one waits here, sealed with the
+    # server's key (infobases/passwords.py), for its one-time reveal in the panel until it
+    # expires; the reveal empties it. A password the member sets is never kept.
+    password_sealed = models.TextField(_("password waiting for its reveal"), blank=True)
+    password_reveal_until = models.DateTimeField(_("reveal possible until"), null=True, blank=True)
+    password_set_at = models.DateTimeField(_("password set or seen at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("infobase access")

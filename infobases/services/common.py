@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outbox.services import outbox_kick
 from subscribers.models import Subscriber, SubscriberStatus
@@ -48,9 +49,12 @@ def check_infobase_limit(subscriber: Subscriber, *, adding: int = 1) -> None:
     count = Infobase.objects.filter(subscriber=subscriber, status__in=LIVE_STATUSES).count()
     if count + adding > tariff.max_infobases:
         raise ValidationError(
-            _(
+            ngettext(
+                "Your tariff «%(tariff)s» allows %(limit)s infobase and you have %(count)s. "
+                "Delete an infobase or change the tariff in the Billing section.",
                 "Your tariff «%(tariff)s» allows %(limit)s infobases and you have %(count)s. "
-                "Delete an infobase or change the tariff in the Billing section."
+                "Delete an infobase or change the tariff in the Billing section.",
+                tariff.max_infobases,
             )
             % {"tariff": tariff.name, "limit": tariff.max_infobases, "count": count}
         )
@@ -66,9 +70,12 @@ def check_user_limit(subscriber: Subscriber, *, membership_id: int) -> None:
     )
     if membership_id not in with_access and len(with_access) >= tariff.max_users:
         raise ValidationError(
-            _(
+            ngettext(
+                "Your tariff «%(tariff)s» allows %(limit)s 1C user and all are taken. "
+                "Revoke someone's access or change the tariff in the Billing section.",
                 "Your tariff «%(tariff)s» allows %(limit)s 1C users and all are taken. "
-                "Revoke someone's access or change the tariff in the Billing section."
+                "Revoke someone's access or change the tariff in the Billing section.",
+                tariff.max_users,
             )
             % {"tariff": tariff.name, "limit": tariff.max_users}
         )

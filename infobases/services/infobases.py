@@ -30,6 +30,7 @@ from .common import (
     require_active,
 )
 from .licensing import licence_record_registration, licence_record_terminations, removed_rows
+from .passwords import notify_access_granted, stage_reveal, user_set_params
 
 
 def _new_ref(subscriber_id: int) -> str:
@@ -89,6 +90,12 @@ def infobase_create(
         kind, params = OperationKind.LOAD, {"template_dt": solution.demo_template}
     else:
         kind, params = OperationKind.CREATE, {}
+    creator = _creator_access(subscriber=subscriber, infobase=infobase, actor=actor)
+    if creator is not None:
+        # Set up by the create operation itself, right after the base exists (a separate
+        # operation could reach a worker before the base is there).
+        access, sealed = creator
+        params["creator"] = user_set_params(access=access, sealed=sealed)
     queue_operation(
         subscriber=subscriber,
         infobase=infobase,
@@ -104,6 +111,38 @@ def infobase_create(
         data={"solution": solution.code, "demo": with_demo_data, "from": restore_from},
     )
     return infobase
+
+
+def _creator_access(*, subscriber: Subscriber, infobase: Infobase, actor):
+    """The member who adds a base gets full rights to it (issue 14), within the tariff's users.
+
+    Returns (access, sealed password) or None (staff adding a base, or no 1C user left)."""
+    membership = (
+        Membership.objects.filter(subscriber=subscriber, user_id=getattr(actor, "pk", None))
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        return None
+    try:
+        check_user_limit(subscriber, membership_id=membership.pk)
+    except ValidationError:
+        return None  # The base is still added; a manager can give access after freeing a user.
+    access = InfobaseAccess(
+        infobase=infobase, membership=membership, role=AccessRole.FULL, login=_login_for(membership)
+    )
+    sealed = stage_reveal(access)
+    access.save()
+    licence_record_registration(access=access)
+    audit_record(
+        action=AuditAction.INFOBASE_ACCESS_GRANT,
+        subscriber=subscriber,
+        actor=actor,
+        target=access,
+        data={"infobase": infobase.pk, "member": membership.user.email, "role": access.role},
+    )
+    notify_access_granted(access=access)
+    return access, sealed
 
 
 @transaction.atomic
@@ -174,19 +213,20 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
     if access is not None and access.role == role:
         return access
     is_new = access is None
+    sealed = None
     if is_new:
         check_user_limit(subscriber, membership_id=membership.pk)
+        access = InfobaseAccess(
+            infobase=infobase, membership=membership, role=role, login=_login_for(membership)
+        )
+        sealed = stage_reveal(access)  # revealed once in the panel, never mailed
         try:
             with transaction.atomic():
-                access = InfobaseAccess.objects.create(
-                    infobase=infobase,
-                    membership=membership,
-                    role=role,
-                    login=_login_for(membership),
-                )
+                access.save()
         except IntegrityError as error:
             raise ValidationError(_("This member already has access.")) from error
         licence_record_registration(access=access)
+        notify_access_granted(access=access)
     else:
         access.role = role
         access.save(update_fields=["role"])
@@ -196,14 +236,7 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
         infobase=infobase,
         kind=OperationKind.USER_SET,
         actor=actor,
-        params={
-            "ref": infobase.ref,
-            "login": access.login,
-            "full_name": user.display_name,
-            "role": role,
-            "new": is_new,
-            "email": user.email,
-        },
+        params=user_set_params(access=access, sealed=sealed),
     )
     audit_record(
         action=AuditAction.INFOBASE_ACCESS_GRANT if is_new else AuditAction.INFOBASE_ACCESS_CHANGE,

@@ -7,22 +7,19 @@ in a short transaction. An operation runs once: the claim is a conditional UPDAT
 import contextlib
 import datetime
 import logging
-import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onebuh.emails import send_templated_email
 from onebuh.ioerrors import io_error_log, io_error_message
 from outbox.services import outbox_kick
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
-from .. import storage
+from .. import passwords, storage
 from ..models import (
     Backup,
     BackupKind,
@@ -126,6 +123,9 @@ def _create(op: Operation, driver: Driver) -> None:
         driver.block(ref=params["ref"], message=_("Access to the service is suspended."))
     else:
         driver.publish(ref=params["ref"])
+    if params.get("creator"):  # 14: whoever adds a base gets full rights to it
+        _set_user(op, driver, params["creator"])
+        _forget_passwords(op)
     _mark_ready(op, size_bytes=driver.size(ref=params["ref"]) or 0)
 
 
@@ -142,9 +142,8 @@ def _purge(op: Operation, driver: Driver) -> None:
     driver.drop(ref=op.params["ref"])
 
 
-def _user_set(op: Operation, driver: Driver) -> None:
-    p = op.params
-    password = secrets.token_urlsafe(9) if p.get("new") else None
+def _set_user(op: Operation, driver: Driver, p: dict) -> None:
+    """Create or change the 1C user; a sealed password is opened only to hand it to 1C."""
     profiles = (
         Infobase.objects.filter(pk=op.infobase_id)
         .values_list("solution__access_profiles", flat=True)
@@ -156,22 +155,23 @@ def _user_set(op: Operation, driver: Driver) -> None:
         login=p["login"],
         full_name=p["full_name"],
         role=p["role"],
-        password=password,
+        password=passwords.unseal(p.get("password_sealed", "")),
         profiles=profiles,
     )
-    if password is not None:
-        infobase = Infobase.objects.filter(pk=op.infobase_id).first()
-        # The password exists only in this email and in 1C; the portal does not keep it.
-        send_templated_email(
-            template="infobases-access",
-            to=[p["email"]],
-            context={
-                "infobase": infobase,
-                "login": p["login"],
-                "password": password,
-                "web_url": f"{settings.ONEBUH_INFOBASES_WEB_URL}/{p['ref']}/",
-            },
-        )
+
+
+def _forget_passwords(op: Operation) -> None:
+    """1C has the password now: the operation's row keeps no copy, not even a sealed one."""
+    params = {k: v for k, v in op.params.items() if k != "password_sealed"}
+    if "creator" in params:
+        params["creator"] = {k: v for k, v in params["creator"].items() if k != "password_sealed"}
+    if params != op.params:
+        Operation.objects.filter(pk=op.pk).update(params=params)
+
+
+def _user_set(op: Operation, driver: Driver) -> None:
+    _set_user(op, driver, op.params)
+    _forget_passwords(op)
 
 
 def _lock_set(op: Operation, driver: Driver) -> None:

@@ -1,14 +1,14 @@
 """The subscriber's 1C applications in the panel (1.2): list, add, details, access, sessions."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from subscribers.access import manager_required, member_required
 
-from .. import services
+from .. import connect, services
 from ..access import (
     access_for_manager,
     active_subscriber_required,
@@ -23,6 +23,7 @@ from ..selectors import (
     backup_list,
     infobase_list,
     infobase_sessions,
+    own_access,
     own_login,
     recent_operations,
 )
@@ -71,20 +72,22 @@ def detail(request, pk):
     membership = request.membership
     infobase = infobase_for_member(membership=membership, pk=pk)
     sessions, sessions_error = infobase_sessions(infobase=infobase)
-    login = own_login(membership=membership, infobase=infobase)
+    own = own_access(membership=membership, infobase=infobase)
+    login = own.login if own else None
     for row in sessions:
         row["can_end"] = membership.can_manage or (login and row["session"].user == login)
-    base_url = settings.ONEBUH_INFOBASES_WEB_URL
     return render(
         request,
         "infobases/detail.html",
         {
             "infobase": infobase,
-            "web_url": f"{base_url}/{infobase.ref}/",
-            "thin_client_connstr": f'ws="{base_url}/{infobase.ref}";',
+            "web_url": connect.web_url(infobase),
+            "thin_client_connstr": connect.connection_string(infobase),
+            "own_access": own,
+            "own_password_waiting": bool(own and own.password_sealed)
+            and own.password_reveal_until > timezone.now(),
             "sessions": sessions,
             "sessions_error": sessions_error,
-            "own_login": login,
             "operations": recent_operations(infobase=infobase),
             "backups": backup_list(membership=membership, infobase=infobase)[:5],
             "lock_active": infobase.lock_active(),
@@ -203,7 +206,10 @@ def access_set(request):
         lambda: services.access_set(
             infobase=infobase, membership=member, role=form.cleaned_data["role"], actor=request.user
         ),
-        _("Access is saved. A new user gets the 1C login and password by email."),
+        _(
+            "Access is saved. A new user gets the 1C login by email and sees the password "
+            "once in the panel."
+        ),
     )
     return redirect("infobases:access")
 

@@ -30,6 +30,8 @@ DEBUG = env_bool("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("ONEBUH_SITE_URL", "http://localhost:8000").rstrip("/")
+# The service's name in every email (allauth's too, which would otherwise use the request's host).
+ONEBUH_SITE_NAME = os.environ.get("ONEBUH_SITE_NAME", "ONEbuh")
 
 INSTALLED_APPS = [
     "onebuh.apps.OnebuhConfig",
@@ -322,6 +324,8 @@ ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS = int(
 )
 # Where the web publications answer (web client and thin client over HTTP).
 ONEBUH_INFOBASES_WEB_URL = os.environ.get("ONEBUH_INFOBASES_WEB_URL", "https://1b.kz").rstrip("/")
+# How long a generated 1C password waits for its one-time reveal in the panel (issue 14).
+ONEBUH_1C_PASSWORD_REVEAL_HOURS = int(os.environ.get("ONEBUH_1C_PASSWORD_REVEAL_HOURS", "72"))
 ONEBUH_1C_CLUSTER = {
     "rac": os.environ.get("ONEBUH_1C_RAC", "/opt/1cv8/x86_64/current/rac"),
     "ibcmd": os.environ.get("ONEBUH_1C_IBCMD", "/opt/1cv8/x86_64/current/ibcmd"),

@@ -19,6 +19,14 @@ def _access(other):
     return {"pk": AccessFactory(infobase=InfobaseFactory(subscriber=other), membership=member).pk}
 
 
+def _infobase_with_access(other):
+    """A base of the other subscriber in which one of its members has a 1C account."""
+    member = MembershipFactory(subscriber=other, role=MemberRole.USER)
+    infobase = InfobaseFactory(subscriber=other)
+    AccessFactory(infobase=infobase, membership=member)
+    return {"pk": infobase.pk}
+
+
 def _backup(other):
     return {"pk": BackupFactory(infobase=InfobaseFactory(subscriber=other)).pk}
 
@@ -45,6 +53,10 @@ def _upload(other, number=None):
 
 OBJECT_URLS = {
     "infobases:detail": _infobase,
+    "infobases:password": _infobase_with_access,
+    "infobases:password_reveal": _infobase_with_access,
+    "infobases:password_reset": _infobase_with_access,
+    "infobases:v8i": _infobase,
     "infobases:rename": _infobase,
     "infobases:delete": _infobase,
     "infobases:lock": _infobase,

@@ -1,8 +1,11 @@
+import hashlib
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from infobases import passwords
 from infobases.models import InfobaseAccess, LicenceEvent
 from infobases.services import access_revoke, access_set
 from subscribers.models import MemberRole
@@ -15,7 +18,7 @@ def member_membership(member, subscriber):
     return member.memberships.get(subscriber=subscriber)
 
 
-def test_granting_access_creates_the_1c_user_and_emails_the_password(
+def test_granting_access_creates_the_1c_user_and_emails_the_login_but_no_password(
     ready_infobase, owner, member_membership, run_now, local_driver
 ):
     run_now(
@@ -27,10 +30,17 @@ def test_granting_access_creates_the_1c_user_and_emails_the_password(
     users = local_driver.meta(ready_infobase.ref)["users"]
     assert users[login]["role"] == "user"
     assert "password_sha256" in users[login]
-    assert mail.outbox[-1].to == [login]
-    assert login in mail.outbox[-1].body
-    registration = LicenceEvent.objects.get()
-    assert (registration.kind, registration.user_email) == ("registration", login)
+    message = mail.outbox[-1]
+    assert message.to == [login]
+    assert login in message.body
+    assert "/password/" in message.body and "не отправляется" in message.body
+    access = InfobaseAccess.objects.get(membership=member_membership)
+    password = passwords.unseal(access.password_sealed)
+    assert users[login]["password_sha256"] == hashlib.sha256(password.encode()).hexdigest()
+    for part in [message.body, message.alternatives[0][0], message.subject]:
+        assert password not in part
+    registration = LicenceEvent.objects.get(user_email=login)
+    assert registration.kind == "registration"
 
 
 def test_changing_the_role_keeps_the_password_and_revoking_removes_the_user(
@@ -52,13 +62,11 @@ def test_changing_the_role_keeps_the_password_and_revoking_removes_the_user(
     user = local_driver.meta(ready_infobase.ref)["users"][login]
     assert (user["role"], user["password_sha256"]) == ("full", password_hash)
     assert len(mail.outbox) == sent
-    access = InfobaseAccess.objects.get()
+    access = InfobaseAccess.objects.get(membership=member_membership)
     run_now(lambda: access_revoke(access=access, actor=owner))
     assert login not in local_driver.meta(ready_infobase.ref)["users"]
-    assert list(LicenceEvent.objects.order_by("pk").values_list("kind", flat=True)) == [
-        "registration",
-        "termination",
-    ]
+    events = LicenceEvent.objects.filter(user_email=login).order_by("pk")
+    assert list(events.values_list("kind", flat=True)) == ["registration", "termination"]
 
 
 def test_the_tariff_limit_of_users_counts_people_not_grants(

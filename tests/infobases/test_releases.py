@@ -36,6 +36,7 @@ def test_publishing_informs_subscribers_and_schedules_only_typical_infobases(
         published_at=None,
         notes="Новая форма 300.00",
     )
+    mail.outbox.clear()  # the creator's access email of ready_infobase
     with django_capture_on_commit_callbacks(execute=True):
         assert release_publish(release=release) == 1
         assert release_publish(release=release) == 0  # twice changes nothing

@@ -69,3 +69,32 @@ def test_cannot_switch_to_a_subscriber_one_is_not_member_of(client, owner, other
     client.force_login(owner)
     response = client.post(reverse("subscribers:switch"), {"subscriber": other_subscriber.pk})
     assert response.status_code == 404
+
+
+def test_first_steps_lead_a_new_owner_until_everything_is_done(
+    client, owner, subscriber, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.infobases.factories import BackupFactory, InfobaseFactory, give_tariff
+
+    client.force_login(owner)
+    page = client.get(reverse("subscribers:dashboard")).content.decode()
+    assert "Первые шаги" in page
+    assert f'href="{reverse("billing:tariffs")}"' in page
+    give_tariff(subscriber)
+    page = client.get(reverse("subscribers:dashboard")).content.decode()
+    assert f'href="{reverse("billing:tariffs")}"' not in page  # done: no longer a link
+    assert f'href="{reverse("infobases:add")}"' in page
+    infobase = InfobaseFactory(subscriber=subscriber)
+    BackupFactory(infobase=infobase, status="done")
+    from infobases.models import InfobaseAccess
+    from tests.factories import MembershipFactory
+
+    for membership in [owner.memberships.get(), MembershipFactory(subscriber=subscriber)]:
+        InfobaseAccess.objects.create(
+            infobase=infobase, membership=membership, role="user", login=membership.user.email
+        )
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("subscribers:dashboard")).content.decode()
+    assert "Первые шаги" not in page
