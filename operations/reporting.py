@@ -1,39 +1,47 @@
 """The monthly compensation report for accountants: its rows, and the PDF, CSV and XLSX files.
 
 "The month" is when the bonuses were credited (the ledger's month), so the report's total is the
-month's compensation bonus credits in the ledger; each row also names the downtime month.
+month's compensation bonus credits in the ledger. A row is one subscriber and one downtime month:
+a month's credits are cumulative (each credits what the month's total downtime entitles minus what
+was credited before, services/credits.py), so the row shows the month's latest total — downtime,
+full hours, percent, fee and entitlement — beside what was credited before this month and what
+was credited in it. Its columns multiply out: entitled = fee × percent / 100, and
+credited now = entitled − already credited before.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.compensation import month_bounds
+from billing.compensation import compensation_amount, month_bounds
 from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
 
-from .models import CompensationCredit, CreditSource
+from .models import CompensationCredit
 
-# The PDF is a register: one monospaced line per credit. WeasyPrint lays out a line of text about
+# The PDF is a register: one monospaced line per row. WeasyPrint lays out a line of text about
 # eight times faster than a table row of cells, which keeps 5,000 rows well under 30 s.
 PDF_ROWS_FIRST_PAGE = 42
 PDF_ROWS_PER_PAGE = 48
 # (width, right-aligned) of each column of the PDF register, in characters.
 PDF_COLUMNS = [
     (5, True),
-    (36, False),
+    (30, False),
     (12, False),
     (7, False),
     (10, False),
     (7, True),
     (5, True),
-    (12, True),
     (4, True),
     (12, True),
-    (34, False),
-    (26, False),
+    (12, True),
+    (12, True),
+    (12, True),
+    (28, False),
+    (16, False),
 ]
 
 
@@ -46,10 +54,11 @@ class ReportRow:
     downtime_month: str
     downtime: str
     hours: int
-    monthly_fee: Decimal
     percent: int
+    monthly_fee: Decimal
+    entitled: Decimal
+    credited_before: Decimal
     amount: Decimal
-    source: str
     reference: str
     incidents: str
 
@@ -61,6 +70,8 @@ class Report:
     total_amount: Decimal
     total_hours: int
     subscribers: int
+    total_entitled: Decimal = Decimal("0.00")
+    total_before: Decimal = Decimal("0.00")
 
 
 def _duration(value: timedelta) -> str:
@@ -68,65 +79,91 @@ def _duration(value: timedelta) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+def _reference(credit) -> str:
+    if credit.claim_id is not None:
+        return _("claim #%(claim)s, ticket #%(ticket)s") % {
+            "claim": credit.claim_id,
+            "ticket": credit.claim.ticket_id,
+        }
+    return _("operator's proposal for %(month)s") % {"month": credit.month.strftime("%m.%Y")}
+
+
 def report_for_month(*, month: date) -> Report:
-    """Every compensation credited in the month (2 queries whatever the number of rows)."""
+    """One row per subscriber and downtime month credited in the month (2 queries whatever the
+    number of rows: the month's credits, and what was credited for those months before it)."""
     start, end = month_bounds(month)
-    credits = (
-        CompensationCredit.objects.filter(credited_at__gte=start, credited_at__lt=end)
-        .select_related("subscriber", "claim")
-        .order_by("credited_at", "id")
-    )
-    source_labels = dict(CreditSource.choices)
-    rows, total, hours, subscribers = [], Decimal("0.00"), 0, set()
-    for number, credit in enumerate(credits.iterator(chunk_size=2000), start=1):
-        if credit.claim is not None:
-            reference = _("claim #%(claim)s, ticket #%(ticket)s") % {
-                "claim": credit.claim_id,
-                "ticket": credit.claim.ticket_id,
-            }
-        else:
-            reference = _("operator's proposal for %(month)s") % {
-                "month": credit.month.strftime("%m.%Y")
-            }
-        subscriber = credit.subscriber
+    in_month = CompensationCredit.objects.filter(credited_at__gte=start, credited_at__lt=end)
+    credits = in_month.select_related("subscriber", "claim").order_by("credited_at", "id")
+    groups: dict[tuple[int, date], list] = {}
+    for credit in credits.iterator(chunk_size=2000):
+        groups.setdefault((credit.subscriber_id, credit.month), []).append(credit)
+    before = {
+        (row["subscriber_id"], row["month"]): row["total"]
+        for row in CompensationCredit.objects.filter(
+            credited_at__lt=start,
+            subscriber_id__in=in_month.values("subscriber_id"),
+            month__in=in_month.values("month"),
+        )
+        .values("subscriber_id", "month")
+        .annotate(total=Sum("amount"))
+    }
+    rows, total, hours = [], Decimal("0.00"), 0
+    total_entitled, total_before = Decimal("0.00"), Decimal("0.00")
+    for number, ((subscriber_id, downtime_month), group) in enumerate(groups.items(), start=1):
+        # The latest credit carries the month's total: every credit tops the month up to it.
+        last = group[-1]
+        subscriber = last.subscriber
+        credited_before = before.get((subscriber_id, downtime_month), Decimal("0.00"))
+        amount = sum((credit.amount for credit in group), Decimal("0.00"))
+        entitled = compensation_amount(last.monthly_fee, last.downtime)
+        incidents = sorted({pk for credit in group for pk in credit.incident_ids})
         rows.append(
             ReportRow(
                 number=number,
-                credited_at=timezone.localdate(credit.credited_at),
+                credited_at=timezone.localdate(last.credited_at),
                 subscriber=subscriber.display_name,
                 tax_number=subscriber.tax_number,
-                downtime_month=credit.month.strftime("%m.%Y"),
-                downtime=_duration(credit.downtime),
-                hours=credit.hours,
-                monthly_fee=credit.monthly_fee,
-                percent=credit.percent,
-                amount=credit.amount,
-                source=str(source_labels[credit.source]),
-                reference=reference,
-                incidents=", ".join(f"#{pk}" for pk in credit.incident_ids),
+                downtime_month=downtime_month.strftime("%m.%Y"),
+                downtime=_duration(last.downtime),
+                hours=last.hours,
+                percent=last.percent,
+                monthly_fee=last.monthly_fee,
+                entitled=entitled,
+                credited_before=credited_before,
+                amount=amount,
+                reference="; ".join(_reference(credit) for credit in group),
+                incidents=", ".join(f"#{pk}" for pk in incidents),
             )
         )
-        total += credit.amount
-        hours += credit.hours
-        subscribers.add(subscriber.pk)
+        total += amount
+        hours += last.hours
+        total_entitled += entitled
+        total_before += credited_before
     return Report(
-        month=month, rows=rows, total_amount=total, total_hours=hours, subscribers=len(subscribers)
+        month=month,
+        rows=rows,
+        total_amount=total,
+        total_hours=hours,
+        subscribers=len({key[0] for key in groups}),
+        total_entitled=total_entitled,
+        total_before=total_before,
     )
 
 
 def columns() -> list[str]:
     return [
         _("No."),
-        _("Credited on"),
+        _("Last credited on"),
         _("Subscriber"),
         _("БИН/ИИН"),
         _("Downtime month"),
         _("Compensable downtime, h:min"),
         _("Full hours"),
-        _("Month's fee, KZT"),
         _("Percent"),
-        _("Amount, KZT"),
-        _("Source"),
+        _("Month's fee, KZT"),
+        _("Entitled, KZT"),
+        _("Already credited before, KZT"),
+        _("Credited now, KZT"),
         _("Claim / ticket"),
         _("Incidents"),
     ]
@@ -141,17 +178,31 @@ def _values(row: ReportRow) -> list:
         row.downtime_month,
         row.downtime,
         row.hours,
-        row.monthly_fee,
         row.percent,
+        row.monthly_fee,
+        row.entitled,
+        row.credited_before,
         row.amount,
-        row.source,
         row.reference,
         row.incidents,
     ]
 
 
 def _total_row(report: Report) -> list:
-    return [_("Total"), "", "", "", "", "", report.total_hours, "", "", report.total_amount]
+    return [
+        _("Total"),
+        "",
+        "",
+        "",
+        "",
+        "",
+        report.total_hours,
+        "",
+        "",
+        report.total_entitled,
+        report.total_before,
+        report.total_amount,
+    ]
 
 
 def render_csv(report: Report) -> bytes:
@@ -170,7 +221,7 @@ def render_xlsx(report: Report) -> bytes:
                 header=columns(),
                 rows=(_values(row) for row in report.rows),
                 footer=[_total_row(report)],
-                column_widths={1: 12, 2: 36, 3: 14, 11: 30, 12: 20},
+                column_widths={1: 12, 2: 36, 3: 14, 12: 30, 13: 20},
             )
         ]
     )
@@ -203,9 +254,11 @@ def pdf_lines(report: Report) -> tuple[list[str], list[list[str]]]:
                 _("Credited"),
                 _("h:min"),
                 _("Hours"),
-                _("Fee, KZT"),
                 "%",
-                _("Amount, KZT"),
+                _("Fee, KZT"),
+                _("Entitled"),
+                _("Before"),
+                _("Now, KZT"),
                 _("Basis"),
                 _("Incidents"),
             ]
@@ -221,8 +274,10 @@ def pdf_lines(report: Report) -> tuple[list[str], list[list[str]]]:
                 row.credited_at.strftime("%d.%m.%Y"),
                 row.downtime,
                 row.hours,
-                _money(row.monthly_fee),
                 f"{row.percent}%",
+                _money(row.monthly_fee),
+                _money(row.entitled),
+                _money(row.credited_before),
                 _money(row.amount),
                 row.reference,
                 row.incidents,

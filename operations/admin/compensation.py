@@ -191,6 +191,12 @@ class CompensationProposalAdmin(admin.ModelAdmin):
     list_display = ("__str__", "status", "built_at", "line_count", "total_due", "lines_link")
     readonly_fields = ("status", "built_at", "created_by", "created_at")
     actions = ["recompute", "credit"]
+    # The lines are seen on the proposal's page before anything is credited (largest dues first).
+    inlines = [ProposalLineInline]
+
+    def get_inline_instances(self, request, obj=None):
+        # The add page computes a new proposal: it has no lines yet.
+        return super().get_inline_instances(request, obj) if obj is not None else []
 
     def get_queryset(self, request):
         return (

@@ -136,6 +136,13 @@ def claim_approve(
         raise ValidationError(_("The approved downtime must be more than zero; reject instead."))
     if downtime > MAX_CLAIMED_PER_DAY:
         raise ValidationError(_("A day's total downtime cannot exceed 24 hours."))
+    if downtime > claim.operator_downtime_on_date and not note.strip():
+        raise ValidationError(
+            _(
+                "The approved downtime exceeds the operator's own figure for that day: "
+                "explain it in the note (9.2)."
+            )
+        )
     if downtime != claim.claimed_downtime and not note.strip():
         raise ValidationError(
             _("The approved downtime differs from the claimed one: explain it in the note (9.2).")

@@ -7,6 +7,8 @@ from django.utils import timezone
 from tests.billing.factories import SubscriptionFactory, TariffFactory
 
 FEE = Decimal("30000.00")
+# The note an accountant gives when approving more than the operator's own figure (9.2).
+NOTE = "Подтверждено журналом событий абонента"
 
 
 def at(day: int, hour: int = 0, minute: int = 0, *, month: int = 11, year: int = 2026):

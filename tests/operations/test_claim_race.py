@@ -14,6 +14,7 @@ from django.utils import timezone
 from operations.models import CompensationCredit
 from operations.services import claim_approve
 
+from .conftest import NOTE
 from .test_claims import bonus_credits, file
 
 
@@ -35,7 +36,9 @@ def test_concurrent_double_approval_credits_once(subscriber, owner, with_fee, st
     def approve():
         try:
             barrier.wait()
-            claim_approve(claim=claim, downtime=claim.claimed_downtime, actor=staff_accountant)
+            claim_approve(
+                claim=claim, downtime=claim.claimed_downtime, note=NOTE, actor=staff_accountant
+            )
         except ValidationError as error:
             errors.append(error)
         finally:

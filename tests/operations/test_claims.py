@@ -13,7 +13,7 @@ from operations.services import claim_approve, claim_file, claim_reject
 from subscribers.models import Subscriber
 from support.models import Ticket
 
-from .conftest import FEE, at
+from .conftest import FEE, NOTE, at
 from .factories import IncidentFactory
 
 
@@ -65,12 +65,14 @@ def test_bad_claim_is_refused_and_nothing_is_stored(customer, owner, day, hours)
 
 def test_approval_credits_the_months_due_as_bonuses_once(customer, owner, staff_accountant):
     claim = file(customer, owner, hours=3, minutes=40)
-    claim_approve(claim=claim, downtime=claim.claimed_downtime, actor=staff_accountant)
+    claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE, actor=staff_accountant)
     entry = bonus_credits(customer).get()
     assert entry.bonus == FEE * 3 / 100 == Decimal("900.00")
     assert entry.source_key == f"compensation-claim:{claim.pk}"
     with pytest.raises(ValidationError):
-        claim_approve(claim=claim, downtime=claim.claimed_downtime, actor=staff_accountant)
+        claim_approve(
+            claim=claim, downtime=claim.claimed_downtime, note=NOTE, actor=staff_accountant
+        )
     assert bonus_credits(customer).count() == 1
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and claim.decided_by == staff_accountant
@@ -86,17 +88,17 @@ def test_approving_a_different_figure_needs_a_note(customer, owner):
 
 def test_full_hours_are_counted_on_the_months_total_across_claims(customer, owner):
     first = file(customer, owner, hours=0, minutes=40, day=date(2026, 11, 3))
-    claim_approve(claim=first, downtime=first.claimed_downtime)
+    claim_approve(claim=first, downtime=first.claimed_downtime, note=NOTE)
     assert not bonus_credits(customer).exists()  # 40 minutes: no full hour yet
     second = file(customer, owner, hours=0, minutes=40, day=date(2026, 11, 9))
-    claim_approve(claim=second, downtime=second.claimed_downtime)
+    claim_approve(claim=second, downtime=second.claimed_downtime, note=NOTE)
     assert bonus_credits(customer).get().bonus == Decimal("300.00")
 
 
 def test_a_months_compensation_never_exceeds_its_fee(customer, owner):
     for day in range(1, 7):  # 6 × 24 h = 144 h
         claim = file(customer, owner, hours=24, day=date(2026, 11, day))
-        claim_approve(claim=claim, downtime=claim.claimed_downtime)
+        claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE)
     credited = sum(bonus_credits(customer).values_list("bonus", flat=True))
     assert credited == FEE
     assert CompensationCredit.objects.filter(subscriber=customer).count() == 5
@@ -117,7 +119,9 @@ def test_staff_decision_is_posted_to_the_claims_ticket(
 ):
     claim = file(customer, owner, hours=2)
     with django_capture_on_commit_callbacks(execute=True):
-        claim_approve(claim=claim, downtime=claim.claimed_downtime, actor=staff_accountant)
+        claim_approve(
+            claim=claim, downtime=claim.claimed_downtime, note=NOTE, actor=staff_accountant
+        )
     reply = Ticket.objects.get(pk=claim.ticket_id).messages.order_by("-created_at").first()
     assert reply.author == staff_accountant
     assert "600" in reply.body
@@ -157,7 +161,7 @@ def test_plain_users_cannot_file_claims(customer, member, client):
 
 def test_statement_shows_claims_credits_and_the_bonus_balance(customer, owner, client):
     claim = file(customer, owner, hours=3)
-    claim_approve(claim=claim, downtime=claim.claimed_downtime)
+    claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE)
     client.force_login(owner)
     page = client.get(reverse("operations:statement")).content.decode()
     assert f"#{claim.pk}" in page
@@ -173,7 +177,14 @@ def test_accountant_decides_in_admin_and_engineer_may_not(
     client = staff_client(staff_accountant)
     page = client.get(url).content.decode()
     assert "2:00" in page  # the claim and the operator's data side by side
+    # 2 hours claimed, the operator's own data shows none that day: approving it needs a note.
     response = client.post(url, {"decision": "approve", "hours": "2", "minutes": "0"})
+    assert response.status_code == 200
+    assert "превышает собственные данные оператора" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING and claim.decided_at is None
+    assert not bonus_credits(customer).exists()
+    response = client.post(url, {"decision": "approve", "hours": "2", "minutes": "0", "note": NOTE})
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED

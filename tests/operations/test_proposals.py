@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from billing.models import LedgerEntry, LedgerKind, Tariff
 from billing.selectors import monthly_fee_for, monthly_fees_for
@@ -14,7 +15,7 @@ from operations.services import claim_approve, claim_file, proposal_build, propo
 from subscribers.models import Subscriber
 from tests.factories import SubscriberFactory
 
-from .conftest import at
+from .conftest import NOTE, at
 from .factories import IncidentFactory
 
 NOV = date(2026, 11, 1)
@@ -67,7 +68,7 @@ def test_a_claim_already_credited_reduces_the_proposal(subscribers, owner, trave
         downtime_date=date(2026, 11, 3),
         claimed_downtime=timedelta(hours=2),
     )
-    claim_approve(claim=claim, downtime=claim.claimed_downtime)  # 600.00 credited
+    claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE)  # 600.00 credited
     travel(at(2, 9, month=12))
     proposal = proposal_build(month=NOV)
     line = proposal.lines.get(subscriber=first)
@@ -129,3 +130,23 @@ def test_propose_command_builds_the_named_month_and_refuses_a_bad_one(subscriber
     assert CompensationProposal.objects.get().lines.count() >= 3
     with pytest.raises(CommandError):
         call_command("operations_propose_compensation", "--month", "ноябрь")
+
+
+def test_the_proposal_page_shows_its_lines_before_crediting(
+    subscribers, travel, staff_client, staff_accountant
+):
+    first, second, _third = subscribers
+    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13, 30), subscribers=[first, second])
+    travel(at(2, 9, month=12))
+    proposal = proposal_build(month=NOV)
+    url = reverse("admin:operations_compensationproposal_change", args=[proposal.pk])
+    page = staff_client(staff_accountant).get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="lines-group"' in html
+    for subscriber, due in ((first, "900,00"), (second, "370,37")):
+        assert str(subscriber) in html
+        assert due in html
+    assert not CompensationCredit.objects.exists()  # seen before anything is credited
+    add = staff_client(staff_accountant).get(reverse("admin:operations_compensationproposal_add"))
+    assert add.status_code == 200 and 'id="lines-group"' not in add.content.decode()

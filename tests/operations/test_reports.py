@@ -24,7 +24,7 @@ from operations.services import (
 )
 from tests.factories import MembershipFactory, SubscriberFactory
 
-from .conftest import at
+from .conftest import NOTE, at
 from .factories import IncidentFactory
 
 DEC = date(2026, 12, 1)
@@ -47,7 +47,7 @@ def december_credits(db, with_fee, travel):
             downtime_date=date(2026, 12, day),
             claimed_downtime=timedelta(hours=min(hours, 24)),
         )
-        claim_approve(claim=claim, downtime=claim.claimed_downtime)
+        claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE)
     travel(at(3, 9, month=1, year=2027))
     claim = claim_file(
         subscriber=claimant,
@@ -55,7 +55,7 @@ def december_credits(db, with_fee, travel):
         downtime_date=date(2027, 1, 2),
         claimed_downtime=timedelta(hours=2),
     )
-    claim_approve(claim=claim, downtime=claim.claimed_downtime)
+    claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE)
     return subscribers, claimant
 
 
@@ -73,7 +73,9 @@ def test_report_totals_equal_the_ledgers_bonus_credits_of_the_month(december_cre
         == ledger_bonus_credits(DEC)
         == Decimal("900.00") + Decimal("370.37") + Decimal("1000.00") + Decimal("4800.00")
     )
-    assert len(report.rows) == 4 and report.subscribers == 3
+    # One row per subscriber and downtime month: the claimant's two December claims are one row.
+    assert len(report.rows) == 3 and report.subscribers == 3
+    assert report.total_hours == 3 + 3 + 29
     assert report_for_month(month=date(2027, 1, 1)).total_amount == ledger_bonus_credits(
         date(2027, 1, 1)
     )
@@ -92,10 +94,10 @@ def test_pdf_report_is_rendered_in_russian_with_page_numbers_and_totals(december
 def test_csv_and_xlsx_carry_the_same_rows_and_total(december_credits):
     report = report_for_month(month=DEC)
     rows = list(csv.reader(io.StringIO(render_csv(report).decode("utf-8-sig")), delimiter=";"))
-    assert len(rows) == 1 + 4 + 1 and rows[-1][9] == "7070.37"
+    assert len(rows) == 1 + 3 + 1 and rows[-1][11] == "7070.37"
     sheet = load_workbook(io.BytesIO(render_xlsx(report))).active
     values = list(sheet.values)
-    assert values[-1][9] == pytest.approx(7070.37)
+    assert values[-1][11] == pytest.approx(7070.37)
     assert [r[2] for r in values[2:-1]] == [r[2] for r in rows[1:-1]]
 
 
@@ -109,7 +111,7 @@ def test_report_is_built_by_a_task_and_downloaded_by_the_accountant(
     with django_capture_on_commit_callbacks(execute=True):
         report = report_request(month=DEC, format="csv", actor=staff_accountant)
     report.refresh_from_db()
-    assert (report.status, report.progress, report.rows) == (ReportStatus.READY, 100, 4)
+    assert (report.status, report.progress, report.rows) == (ReportStatus.READY, 100, 3)
     url = reverse("admin:operations_compensationreport_download", args=[report.pk])
     assert staff_client(operator_engineer).get(url).status_code == 403
     response = staff_client(staff_accountant).get(url)
@@ -142,6 +144,79 @@ def test_a_hostile_subscriber_name_is_never_a_formula_in_the_csv_or_xlsx(decembe
     assert not [cell for cell in cells if cell.data_type == "f"]
     names = [row[2] for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row - 1)]
     assert claimant.display_name in [cell.value for cell in names]
-    amount, credited = sheet.cell(row=3, column=10), sheet.cell(row=3, column=2)
+    amount, credited = sheet.cell(row=3, column=12), sheet.cell(row=3, column=2)
     assert amount.data_type == "n" and amount.number_format == "#,##0.00"
     assert credited.is_date and credited.number_format == "DD.MM.YYYY"
+
+
+def _csv_rows(report):
+    return list(csv.reader(io.StringIO(render_csv(report).decode("utf-8-sig")), delimiter=";"))
+
+
+def _xlsx_rows(report):
+    sheet = load_workbook(io.BytesIO(render_xlsx(report))).active
+    return list(sheet.iter_rows(values_only=True)), sheet
+
+
+def test_a_subscribers_cumulative_credits_are_one_row_that_multiplies_out(db, with_fee, travel):
+    """The "13 hours where the truth is 10" case: the operator's proposal (3 h) and a claim that
+    brings November to 10 h are both credited in December; a second claim in January tops the
+    month up to 12 h beside what December already credited."""
+    travel(at(1, month=10))
+    subscriber = with_fee(SubscriberFactory(name="ТОО «Простой»"), Decimal("24900"))
+    owner = MembershipFactory(subscriber=subscriber, role="owner").user
+    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13, 30), subscribers=[subscriber])
+    travel(at(2, 9, month=12))
+    proposal_credit_all(proposal=proposal_build(month=date(2026, 11, 1)))  # 3 h: 747.00
+    for day, hours, month in ((5, 10, 12), (6, 2, 1)):
+        travel(at(3, 9, month=month, year=2026 if month == 12 else 2027))
+        claim = claim_file(
+            subscriber=subscriber,
+            opened_by=owner,
+            downtime_date=date(2026, 11, day),
+            claimed_downtime=timedelta(hours=hours),
+        )
+        claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE)
+
+    december = report_for_month(month=DEC)
+    csv_rows = _csv_rows(december)
+    header, body, total = csv_rows[0], csv_rows[1:-1], csv_rows[-1]
+    assert header[6:12] == [
+        "Полных часов",
+        "Процент",
+        "Плата за месяц, ₸",
+        "Положено, ₸",
+        "Начислено ранее, ₸",
+        "Начислено сейчас, ₸",
+    ]
+    assert len(body) == 1
+    assert body[0][4:12] == [
+        "11.2026",
+        "10:00",
+        "10",
+        "10",
+        "24900.00",
+        "2490.00",
+        "0.00",
+        "2490.00",
+    ]
+    assert total[6] == "10" and total[11] == "2490.00" == str(ledger_bonus_credits(DEC))
+
+    january = report_for_month(month=date(2027, 1, 1))
+    rows, sheet = _xlsx_rows(january)
+    body, total = rows[2:-1], rows[-1]
+    assert len(body) == 1
+    (hours, percent, fee, entitled, before, now) = body[0][6:12]
+    assert (hours, percent) == (12, 12)
+    assert fee == pytest.approx(24900) and entitled == pytest.approx(2988)
+    assert before == pytest.approx(2490) and now == pytest.approx(498)
+    # The columns multiply out, the totals add up, and money is a number in a money format.
+    assert entitled == pytest.approx(fee * percent / 100)
+    assert now == pytest.approx(entitled - before)
+    assert total[6] == sum(r[6] for r in body)
+    assert total[11] == pytest.approx(sum(r[11] for r in body))
+    assert Decimal(str(total[11])) == ledger_bonus_credits(date(2027, 1, 1))
+    for column in (9, 10, 11, 12):
+        cell = sheet.cell(row=3, column=column)
+        assert cell.data_type == "n" and cell.number_format == "#,##0.00"
+    assert sheet.cell(row=3, column=2).is_date
