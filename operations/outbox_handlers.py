@@ -1,9 +1,12 @@
 """The operations app's kinds of outbox rows (see outbox/registry.py). The announcements are
 transactional fan-outs: they run once and owe one email row per recipient."""
 
+from datetime import date
+
 from outbox.email import emails_batched
 from outbox.registry import outbox_handler
 
+from .services.proposals import PROPOSAL_BUILD_KIND, PROPOSAL_CREDIT_KIND
 from .services.reports import REPORT_BUILD_KIND
 
 
@@ -37,3 +40,30 @@ def report_build(payload: dict, *, chunk: dict, message) -> None:
     from .services import report_build as build
 
     build(report_id=payload["report_id"], resume=message.attempts > 1)
+
+
+@outbox_handler(PROPOSAL_BUILD_KIND)
+def proposal_build(payload: dict, *, chunk: dict, message) -> None:
+    """Safe to repeat: a build recomputes the month's open lines; credited lines stay."""
+    from subscribers.models import User
+
+    from .services.proposals import proposal_build as build
+
+    actor = User.objects.filter(pk=payload.get("actor_id")).first()
+    build(month=date.fromisoformat(payload["month"]), actor=actor)
+
+
+@outbox_handler(PROPOSAL_CREDIT_KIND)
+def proposal_credit(payload: dict, *, chunk: dict, message) -> None:
+    """Safe to repeat: each line is credited once (its credit's unique source key), a rerun
+    continues with the lines still open."""
+    from subscribers.models import User
+
+    from .models import CompensationProposal
+    from .services.proposals import proposal_credit_all
+
+    proposal = CompensationProposal.objects.filter(pk=payload["proposal_id"]).first()
+    if proposal is None:
+        return
+    actor = User.objects.filter(pk=payload.get("actor_id")).first()
+    proposal_credit_all(proposal=proposal, actor=actor)

@@ -24,8 +24,12 @@ from ..models import (
     RejectReason,
 )
 from ..services import claim_approve, claim_reject, operator_downtime
-from ..services.proposals import month_is_over, proposal_line_credit
-from ..tasks import proposal_build_task, proposal_credit_task
+from ..services.proposals import (
+    month_is_over,
+    proposal_build_request,
+    proposal_credit_request,
+    proposal_line_credit,
+)
 from ..templatetags.operations_tags import hours_minutes
 
 
@@ -223,7 +227,7 @@ class CompensationProposalAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Computed by the task (10,000 subscribers take seconds): the row is its build.
-        proposal_build_task.delay(form.cleaned_data["month"].isoformat(), request.user.pk)
+        proposal_build_request(month=form.cleaned_data["month"], actor=request.user)
 
     def log_addition(self, request, obj, message):
         pass  # The build writes its own audit row; the row does not exist yet here.
@@ -237,7 +241,7 @@ class CompensationProposalAdmin(admin.ModelAdmin):
     @admin.action(description=_("Compute the selected proposals again"), permissions=["add"])
     def recompute(self, request, queryset):
         for proposal in queryset:
-            proposal_build_task.delay(proposal.month.isoformat(), request.user.pk)
+            proposal_build_request(month=proposal.month, actor=request.user)
         self.message_user(request, _("The proposals are being computed."), messages.INFO)
 
     @admin.action(
@@ -254,7 +258,7 @@ class CompensationProposalAdmin(admin.ModelAdmin):
                 )
                 return
         for proposal in queryset:
-            proposal_credit_task.delay(proposal.pk, request.user.pk)
+            proposal_credit_request(proposal=proposal, actor=request.user)
         self.message_user(request, _("The compensation is being credited."), messages.INFO)
 
     def has_credit_permission(self, request):

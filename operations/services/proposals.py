@@ -18,12 +18,36 @@ from billing.compensation import (
     month_start,
 )
 from billing.selectors import monthly_fees_for
+from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
 from ..models import CompensationCredit, CompensationProposal, CreditSource, ProposalLine
 from ..selectors import downtime_by_subscriber
 from .credits import credit_month, lock_subscriber
+
+# Staff ask for a build or a crediting in the admin; the work is owed in the outbox (issue 10).
+PROPOSAL_BUILD_KIND = "operations.proposal_build"
+PROPOSAL_CREDIT_KIND = "operations.proposal_credit"
+
+
+def proposal_build_request(*, month: date, actor) -> None:
+    """Owe a (re)build of the month's proposal."""
+    outbox_enqueue(
+        kind=PROPOSAL_BUILD_KIND,
+        payload={"month": month_start(month).isoformat(), "actor_id": actor.pk},
+    )
+
+
+def proposal_credit_request(*, proposal: CompensationProposal, actor) -> None:
+    """Owe the crediting of the proposal's open lines (after its month is over)."""
+    if not month_is_over(proposal.month):
+        raise ValidationError(
+            _("The month is not over yet: credit its compensation after it ends.")
+        )
+    outbox_enqueue(
+        kind=PROPOSAL_CREDIT_KIND, payload={"proposal_id": proposal.pk, "actor_id": actor.pk}
+    )
 
 
 @transaction.atomic

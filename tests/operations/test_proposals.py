@@ -150,3 +150,38 @@ def test_the_proposal_page_shows_its_lines_before_crediting(
     assert not CompensationCredit.objects.exists()  # seen before anything is credited
     add = staff_client(staff_accountant).get(reverse("admin:operations_compensationproposal_add"))
     assert add.status_code == 200 and 'id="lines-group"' not in add.content.decode()
+
+
+def test_the_admin_owes_the_build_and_the_crediting_in_the_outbox(
+    subscribers, travel, staff_client, staff_accountant, settings
+):
+    """Issue 10: a staff request is an outbox row; nothing is lost if no worker gets the
+    message — the dispatcher runs it, and running it again credits nothing twice."""
+    from operations.models import CompensationProposal
+    from outbox.dispatcher import outbox_dispatch
+    from outbox.models import OutboxMessage
+
+    first, _second, _third = subscribers
+    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13, 30), subscribers=[first])
+    travel(at(2, 9, month=12))
+    client = staff_client(staff_accountant)
+    client.post(reverse("admin:operations_compensationproposal_add"), {"month": "2026-11-01"})
+    row = OutboxMessage.objects.get(kind="operations.proposal_build")
+    assert row.payload["month"] == "2026-11-01"
+    outbox_dispatch()
+    proposal = CompensationProposal.objects.get(month=NOV)
+    assert proposal.lines.filter(subscriber=first).exists()
+    client.post(
+        reverse("admin:operations_compensationproposal_changelist"),
+        {"action": "credit", "_selected_action": [proposal.pk]},
+    )
+    assert OutboxMessage.objects.filter(kind="operations.proposal_credit").count() == 1
+    outbox_dispatch()
+    assert CompensationCredit.objects.filter(subscriber=first).count() == 1
+    # Asked again (a double click): the second run finds nothing open.
+    client.post(
+        reverse("admin:operations_compensationproposal_changelist"),
+        {"action": "credit", "_selected_action": [proposal.pk]},
+    )
+    outbox_dispatch()
+    assert CompensationCredit.objects.filter(subscriber=first).count() == 1

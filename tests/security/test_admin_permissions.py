@@ -220,7 +220,9 @@ def test_recompute_needs_the_right_to_build_a_proposal(
     proposal = CompensationProposal.objects.create(month=datetime.date(2026, 10, 1))
     built = []
     monkeypatch.setattr(
-        proposal_admin.proposal_build_task, "delay", lambda month, actor: built.append(month)
+        proposal_admin,
+        "proposal_build_request",
+        lambda *, month, actor: built.append(month.isoformat()),
     )
     run_action(staff_client(operator_engineer), CompensationProposal, "recompute", [proposal.pk])
     assert built == []
