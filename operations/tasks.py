@@ -55,18 +55,6 @@ def proposal_build_task(month: str | None = None, actor_id: int | None = None) -
 
 
 @shared_task
-def proposal_credit_task(proposal_id: int, actor_id: int | None = None) -> int:
-    from subscribers.models import User
-
-    from .models import CompensationProposal
-    from .services import proposal_credit_all
-
-    proposal = CompensationProposal.objects.get(pk=proposal_id)
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    return proposal_credit_all(proposal=proposal, actor=actor)
-
-
-@shared_task
 def report_build_task(report_id: int) -> bool:
     from .services import report_build
 

@@ -404,7 +404,6 @@ CELERY_TASK_ANNOTATIONS = {
     },
     "operations.tasks.report_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
     "operations.tasks.proposal_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
-    "operations.tasks.proposal_credit_task": {"soft_time_limit": 1800, "time_limit": 1860},
 }
 # django-celery-beat's database scheduler behind a PostgreSQL advisory lock: one beat sends.
 CELERY_BEAT_SCHEDULER = "onebuh.beat:SingleBeatScheduler"
