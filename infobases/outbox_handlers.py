@@ -5,12 +5,21 @@ from outbox.registry import dispatcher_pass, outbox_handler
 
 from . import storage
 from .services.backups import DELETE_FILES_KIND
+from .services.resumable import UPLOAD_FINISH_KIND
 
 
 @outbox_handler(DELETE_FILES_KIND)
 def delete_files(payload: dict, *, chunk: dict, message) -> None:
     """Safe to repeat: a file already gone counts as deleted."""
     storage.delete_files(payload["paths"])
+
+
+@outbox_handler(UPLOAD_FINISH_KIND)
+def upload_finish(payload: dict, *, chunk: dict, message) -> None:
+    """Safe to repeat: a finished session is skipped, a joined file is not joined again."""
+    from .services.resumable import upload_finish as finish
+
+    finish(session_id=payload["session_id"])
 
 
 @outbox_handler("infobases.release_notify", transactional=True)

@@ -60,10 +60,3 @@ def notify_release(release_id: int, subscriber_ids: list[int]) -> int:
     from .notifications import release_notify
 
     return release_notify(release_id=release_id, subscriber_ids=subscriber_ids)
-
-
-@shared_task(acks_late=True)
-def upload_finish(session_id: str) -> str:
-    from .services import upload_finish as finish
-
-    return finish(session_id=session_id)

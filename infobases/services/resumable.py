@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from onebuh import files
+from outbox.services import outbox_enqueue
 from subscribers.models import Subscriber
 
 from .. import storage
@@ -23,6 +24,8 @@ from ..models import Solution, UploadSession, UploadStatus
 from ..provisioning.dtfile import ONEC_CONTAINER_MAGIC, DumpRefused, looks_like_dt
 from .common import check_infobase_limit, lock_subscriber, require_active
 from .uploads import SHA256_RE, placement_request_record
+
+UPLOAD_FINISH_KIND = "infobases.upload_finish"
 
 S3_MIN_PART_BYTES = 5 * 2**20
 
@@ -146,9 +149,12 @@ def upload_complete(*, session: UploadSession, sha256: str) -> UploadSession:
         )
         if not taken:
             raise ValidationError(_("This upload is already finished. Start a new one."))
-        from ..tasks import upload_finish as upload_finish_task
-
-        transaction.on_commit(lambda: upload_finish_task.delay(str(session.pk)))
+        # Owed with the state change (issue 10): a lost message never leaves it "verifying".
+        outbox_enqueue(
+            kind=UPLOAD_FINISH_KIND,
+            payload={"session_id": str(session.pk)},
+            dedupe_key=f"upload-finish:{session.pk}",
+        )
     session.refresh_from_db()
     return session
 
@@ -173,16 +179,23 @@ def upload_finish(*, session_id) -> str:
     session = UploadSession.objects.filter(pk=session_id, status=UploadStatus.VERIFYING).first()
     if session is None:
         return "skipped"
-    parts = files.multipart_parts(
-        alias=storage.ALIAS, name=session.file, upload_id=session.upload_id
-    )
-    if sum(p["size"] for p in parts) != session.size_bytes:
-        files.multipart_abort(alias=storage.ALIAS, name=session.file, upload_id=session.upload_id)
-        _fail(session, _("The file arrived incomplete. Upload it again."))
-        return "failed"
-    files.multipart_complete(
-        alias=storage.ALIAS, name=session.file, upload_id=session.upload_id, parts=parts
-    )
+    # Safe to repeat: a worker that died after joining the parts left the whole file stored
+    # (and the parts gone), so a rerun checks that file instead of joining again.
+    stored = files.storage_for(storage.ALIAS)
+    joined = stored.exists(session.file) and stored.size(session.file) == session.size_bytes
+    if not joined:
+        parts = files.multipart_parts(
+            alias=storage.ALIAS, name=session.file, upload_id=session.upload_id
+        )
+        if sum(p["size"] for p in parts) != session.size_bytes:
+            files.multipart_abort(
+                alias=storage.ALIAS, name=session.file, upload_id=session.upload_id
+            )
+            _fail(session, _("The file arrived incomplete. Upload it again."))
+            return "failed"
+        files.multipart_complete(
+            alias=storage.ALIAS, name=session.file, upload_id=session.upload_id, parts=parts
+        )
     try:
         is_dump = _stored_looks_like_dt(session.file)
     except DumpRefused as error:  # an archive bomb (issue 18): refused with the reason

@@ -203,3 +203,37 @@ def test_a_placed_upload_becomes_an_infobase_with_the_uploaded_content(
     infobase.refresh_from_db()
     assert infobase.status == "ready" and infobase.is_typical is False
     assert (local_driver.data_dir(infobase.ref) / "doc.txt").read_text() == "счёт-фактура"
+
+
+def test_the_completion_is_owed_in_the_outbox_and_a_rerun_after_the_join_finishes_it(
+    manager, subscriber, infobases_dir
+):
+    """Issue 10: the check after the last part is an outbox row written with the state change;
+    a worker that died after joining the parts (file stored, parts gone) is finished by the rerun
+    the lease brings, not failed as "incomplete"."""
+    from infobases.services.resumable import upload_finish
+    from onebuh import files
+    from outbox.dispatcher import outbox_dispatch
+    from outbox.models import OutboxMessage
+
+    session = _start(manager).json()
+    for number, body in enumerate(_parts(session, DT), start=1):
+        assert _put(manager, session, number, body) == 200
+    # No on-commit callbacks run here: as if the worker died before anything was sent.
+    answer = manager.post(session["complete_url"], {"sha256": hashlib.sha256(DT).hexdigest()})
+    assert answer.status_code == 202
+    row = OutboxMessage.objects.get(kind="infobases.upload_finish")
+    upload = UploadSession.objects.get()
+    assert upload.status == UploadStatus.VERIFYING
+    # The dead worker had joined the parts already.
+    parts = files.multipart_parts(alias="infobases", name=upload.file, upload_id=upload.upload_id)
+    files.multipart_complete(
+        alias="infobases", name=upload.file, upload_id=upload.upload_id, parts=parts
+    )
+    outbox_dispatch()
+    upload.refresh_from_db()
+    row.refresh_from_db()
+    assert upload.status == UploadStatus.DONE, upload.status
+    assert row.state == "sent"
+    assert PlacementRequest.objects.get().sha256 == hashlib.sha256(DT).hexdigest()
+    assert upload_finish(session_id=str(upload.pk)) == "skipped"
