@@ -135,43 +135,114 @@ def articles_search(*, query: str, limit: int = 10, any_word: bool = False) -> l
 @dataclass
 class SlaReportRow:
     category: str
+    partner: str = ""
+    assignee: str = ""
     tickets: int = 0
     reacted_in_time: int = 0
     breached: int = 0
     median_reaction: datetime.timedelta | None = None
+    p90_reaction: datetime.timedelta | None = None
 
     @property
     def label(self):
         return Category(self.category).label
 
+    @property
+    def percent_in_time(self) -> int | None:
+        return round(100 * self.reacted_in_time / self.tickets) if self.tickets else None
+
+    @property
+    def median_text(self) -> str:
+        from .sla import format_business_time
+
+        return format_business_time(self.median_reaction)
+
+    @property
+    def p90_text(self) -> str:
+        from .sla import format_business_time
+
+        return format_business_time(self.p90_reaction)
+
+
+def _p90(values: list[datetime.timedelta]) -> datetime.timedelta:
+    if len(values) == 1:
+        return values[0]
+    seconds = statistics.quantiles(
+        [value.total_seconds() for value in values], n=10, method="inclusive"
+    )[-1]
+    return datetime.timedelta(seconds=seconds)
+
 
 def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list[SlaReportRow]:
-    """Per category for the tickets opened in the month: how many, how many got a reaction in
-    time, how many breached, the median reaction time (wall clock, from opening to reaction)."""
+    """Per category, partner firm and assignee for the tickets opened in the month: how many, how
+    many got a reaction in time, how many breached, the median and 90th percentile reaction in
+    business hours of the category's calendar (support.sla.business_time). One query."""
+    from .sla import business_time
+
     start, end = month_bounds(
         datetime.datetime(month.year, month.month, 1, 12, tzinfo=ZoneInfo(settings.TIME_ZONE))
     )
-    rows = {category: SlaReportRow(category) for category in Category.values}
-    durations: dict[str, list[datetime.timedelta]] = {category: [] for category in rows}
+    rows: dict[tuple, SlaReportRow] = {}
+    durations: dict[tuple, list[datetime.timedelta]] = {}
     tickets = (tickets if tickets is not None else Ticket.objects.all()).filter(
         opened_at__gte=start, opened_at__lt=end
     )
     tickets = tickets.order_by().values_list(
-        "category", "opened_at", "reacted_at", "reaction_due_at", "breached_at"
+        "category",
+        "partner_firm__name",
+        "assignee__email",
+        "opened_at",
+        "reacted_at",
+        "reaction_due_at",
+        "breached_at",
     )
-    for category, opened_at, reacted_at, due_at, breached_at in tickets:
-        row = rows[category]
+    for category, partner, assignee, opened_at, reacted_at, due_at, breached_at in tickets:
+        key = (category, partner or "", assignee or "")
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = SlaReportRow(category, partner or "", assignee or "")
+            durations[key] = []
         row.tickets += 1
         if reacted_at is not None:
-            durations[category].append(reacted_at - opened_at)
+            durations[key].append(business_time(category, opened_at, reacted_at))
             if reacted_at <= due_at:
                 row.reacted_in_time += 1
         if breached_at is not None or (reacted_at is not None and reacted_at > due_at):
             row.breached += 1
-    for category, values in durations.items():
+    for key, values in durations.items():
         if values:
-            rows[category].median_reaction = statistics.median(values)
-    return list(rows.values())
+            rows[key].median_reaction = statistics.median(values)
+            rows[key].p90_reaction = _p90(values)
+    order = {value: index for index, value in enumerate(Category.values)}
+    return sorted(rows.values(), key=lambda r: (order.get(r.category, 99), r.partner, r.assignee))
+
+
+def sla_report_columns() -> list[str]:
+    from django.utils.translation import gettext as _
+
+    return [
+        _("Category"),
+        _("Partner firm"),
+        _("Assignee"),
+        _("Tickets"),
+        _("Reacted in time, %"),
+        _("Breached"),
+        _("Median reaction (business hours)"),
+        _("90th percentile reaction (business hours)"),
+    ]
+
+
+def sla_report_values(row: SlaReportRow) -> list:
+    return [
+        str(row.label),
+        row.partner,
+        row.assignee,
+        row.tickets,
+        row.percent_in_time,
+        row.breached,
+        row.median_text,
+        row.p90_text,
+    ]
 
 
 def subscriber_for_email(email: str) -> tuple[Subscriber | None, object | None]:

@@ -20,7 +20,7 @@ from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from ..models import Channel, TicketAttachment
-from ..selectors import sla_report
+from ..selectors import sla_report, sla_report_columns, sla_report_values
 from ..services import (
     ticket_accept,
     ticket_close,
@@ -221,6 +221,10 @@ class TicketAdminViews:
             month = today.replace(day=1)
         previous = (month - datetime.timedelta(days=1)).replace(day=1)
         following = (month + datetime.timedelta(days=32)).replace(day=1)
+        rows = sla_report(month=month, tickets=self.get_queryset(request))
+        export = request.GET.get("format")
+        if export in ("csv", "xlsx"):
+            return self._sla_export(month, rows, export)
         return self._render(
             request,
             "sla_report.html",
@@ -229,5 +233,31 @@ class TicketAdminViews:
             month=month,
             previous=previous,
             following=following if following <= today else None,
-            rows=sla_report(month=month, tickets=self.get_queryset(request)),
+            rows=rows,
         )
+
+    def _sla_export(self, month, rows, export):
+        from django.http import HttpResponse
+
+        from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
+
+        values = [sla_report_values(row) for row in rows]
+        name = f"sla-{month:%Y-%m}.{export}"
+        if export == "csv":
+            body, kind = csv_bytes(values, header=sla_report_columns()), "text/csv; charset=utf-8"
+        else:
+            body = xlsx_bytes(
+                [
+                    Sheet(
+                        title=month.strftime("%m.%Y"),
+                        title_lines=[_("SLA report for %(month)s") % {"month": f"{month:%m.%Y}"}],
+                        header=sla_report_columns(),
+                        rows=values,
+                        column_widths={0: 30, 1: 24, 2: 28, 6: 18, 7: 18},
+                    )
+                ]
+            )
+            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

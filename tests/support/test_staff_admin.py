@@ -2,9 +2,13 @@
 operator engineers everything; SLA columns, filters and the monthly report; category changes
 through the service; replies with canned text and article links; internal notes."""
 
+import csv
+import io
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from support.models import Category, MessageAuthor, PartnerAssignment, Ticket
 from support.services import ticket_accept
@@ -143,6 +147,39 @@ def test_monthly_sla_report(staff_client, operator_engineer, travel):
     (row,) = [r for r in response.context["rows"] if r.category == Category.INCIDENT_1]
     assert (row.tickets, row.reacted_in_time, row.breached) == (2, 1, 1)
     assert row.median_reaction.total_seconds() == 3.5 * 3600
+    assert (row.percent_in_time, row.median_text, row.assignee) == (
+        50,
+        "3 ч 30 мин",
+        operator_engineer.email,
+    )
+
+
+def test_sla_report_counts_business_hours_and_exports_csv_and_xlsx(
+    staff_client, operator_engineer, travel
+):
+    # Level 2 is served on weekdays 10:00–19:00: opened Tuesday 18:00, accepted Wednesday 11:00
+    # is 2 business hours (17 on the wall clock).
+    travel(at(2026, 11, 24, 18))
+    ticket = open_ticket(category=Category.INCIDENT_2)
+    travel(at(2026, 11, 25, 11))
+    ticket_accept(ticket=ticket, actor=operator_engineer)
+    client = staff_client(operator_engineer)
+    url = reverse("admin:support_ticket_sla_report")
+    page = client.get(url, {"month": "2026-11"})
+    (row,) = [r for r in page.context["rows"] if r.category == Category.INCIDENT_2]
+    assert (row.tickets, row.median_text, row.p90_text) == (1, "2 ч 00 мин", "2 ч 00 мин")
+    assert "2 ч 00 мин" in page.content.decode()
+    response = client.get(url, {"month": "2026-11", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][6] == "Медиана реакции (рабочие часы)"
+    (line,) = [r for r in rows[1:] if r[0] == str(Category.INCIDENT_2.label)]
+    assert line[2:] == [operator_engineer.email, "1", "100", "0", "2 ч 00 мин", "2 ч 00 мин"]
+    response = client.get(url, {"month": "2026-11", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [
+        r for r in sheet.iter_rows(values_only=True) if r[0] == str(Category.INCIDENT_2.label)
+    ]
+    assert values[0][3:] == (1, 100, 0, "2 ч 00 мин", "2 ч 00 мин")
 
 
 def test_accountant_cannot_reply(staff_client, staff_accountant):
