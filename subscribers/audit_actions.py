@@ -70,6 +70,7 @@ class AuditAction(models.TextChoices):
     PROPOSAL_BUILD = "operations.proposal_build", _("Compensation proposal built")
     PROPOSAL_CREDIT = "operations.proposal_credit", _("Compensation proposal credited")
     REPORT_REQUEST = "operations.report_request", _("Report requested")
+    REPORT_REBUILD = "operations.report_rebuild", _("Report built again")
     REPORT_DOWNLOAD = "report.download", _("Report downloaded")
     WORK_ANNOUNCE = "operations.work_announce", _("Technical work announced")
     WORK_CANCEL = "operations.work_cancel", _("Technical work cancelled")

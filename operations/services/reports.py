@@ -47,7 +47,7 @@ def report_rebuild(*, report: CompensationReport, actor=None) -> bool:
         status=ReportStatus.QUEUED, progress=0, error=""
     )
     if requeued:
-        audit_record(action="operations.report_rebuild", actor=actor, target=report)
+        audit_record(action=AuditAction.REPORT_REBUILD, actor=actor, target=report)
         outbox_enqueue(kind=REPORT_BUILD_KIND, payload={"report_id": report.pk})
     return bool(requeued)
 

@@ -18,6 +18,7 @@ def test_a_consultant_with_view_rights_cannot_publish_a_release(
         released_on=datetime.date(2026, 11, 20),
         published_at=None,
     )
+    mail.outbox.clear()  # only what the action sends counts
     run_action(staff_client(partner_consultant), Release, "publish", [release.pk])
     release.refresh_from_db()
     assert release.published_at is None
