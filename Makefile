@@ -28,7 +28,7 @@ browser:
 run: $(STAMP) sysdeps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(VENV)/bin/honcho -f Procfile.dev start
+	$(VENV)/bin/honcho -f Procfile.dev start --port 8000
 
 ## make test: lint, migrations check, compose schema, the whole suite on PostgreSQL + Redis
 test: $(STAMP) sysdeps services browser
