@@ -50,7 +50,8 @@ def user_set_params(*, access: InfobaseAccess, sealed: str | None) -> dict:
 
 
 def notify_access_granted(*, access: InfobaseAccess) -> None:
-    """The access email: the login and where to get the password, never the password."""
+    """The access email: the login and where to get the password, never the password. Owed in
+    the outbox in the caller's transaction, so it commits with the access or not at all."""
     infobase, user = access.infobase, access.membership.user
     context = {
         "infobase": infobase,
@@ -59,9 +60,7 @@ def notify_access_granted(*, access: InfobaseAccess) -> None:
         "password_url": f"{settings.SITE_URL}{infobase.get_absolute_url()}password/",
         "web_url": f"{settings.ONEBUH_INFOBASES_WEB_URL}/{infobase.ref}/",
     }
-    transaction.on_commit(
-        lambda: send_templated_email(template="infobases-access", to=[user.email], context=context)
-    )
+    send_templated_email(template="infobases-access", to=[user.email], context=context)
 
 
 def _locked(access: InfobaseAccess) -> InfobaseAccess:
@@ -73,13 +72,8 @@ def _locked(access: InfobaseAccess) -> InfobaseAccess:
     )
 
 
-@transaction.atomic
-def access_password_reset(*, access: InfobaseAccess, actor) -> InfobaseAccess:
-    """A new generated password for the access, to be revealed once in the panel."""
-    access = _locked(access)
-    require_active(access.infobase.subscriber)
-    sealed = stage_reveal(access)
-    access.save(update_fields=["password_sealed", "password_reveal_until"])
+def _password_to_1c(*, access: InfobaseAccess, sealed: str, actor, action: AuditAction) -> None:
+    """Queue the 1C user's new password (sealed until the operation runs) and audit it."""
     queue_operation(
         subscriber_id=access.infobase.subscriber_id,
         infobase=access.infobase,
@@ -88,11 +82,23 @@ def access_password_reset(*, access: InfobaseAccess, actor) -> InfobaseAccess:
         params=user_set_params(access=access, sealed=sealed),
     )
     audit_record(
-        action=AuditAction.INFOBASE_PASSWORD_RESET,
+        action=action,
         subscriber=access.infobase.subscriber,
         actor=actor,
         target=access,
         data={"login": access.login},
+    )
+
+
+@transaction.atomic
+def access_password_reset(*, access: InfobaseAccess, actor) -> InfobaseAccess:
+    """A new generated password for the access, to be revealed once in the panel."""
+    access = _locked(access)
+    require_active(access.infobase.subscriber)
+    sealed = stage_reveal(access)
+    access.save(update_fields=["password_sealed", "password_reveal_until"])
+    _password_to_1c(
+        access=access, sealed=sealed, actor=actor, action=AuditAction.INFOBASE_PASSWORD_RESET
     )
     return access
 
@@ -112,19 +118,11 @@ def access_password_set(*, access: InfobaseAccess, password: str, actor) -> Info
     access.password_sealed, access.password_reveal_until = "", None
     access.password_set_at = timezone.now()
     access.save(update_fields=["password_sealed", "password_reveal_until", "password_set_at"])
-    queue_operation(
-        subscriber_id=access.infobase.subscriber_id,
-        infobase=access.infobase,
-        kind=OperationKind.USER_SET,
+    _password_to_1c(
+        access=access,
+        sealed=passwords.seal(password),
         actor=actor,
-        params=user_set_params(access=access, sealed=passwords.seal(password)),
-    )
-    audit_record(
         action=AuditAction.INFOBASE_PASSWORD_SET,
-        subscriber=access.infobase.subscriber,
-        actor=actor,
-        target=access,
-        data={"login": access.login},
     )
     return access
 
