@@ -51,3 +51,15 @@ def _secrets(settings):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def importer(django_capture_on_commit_callbacks):
+    """Import one raw message and run what it queued on commit."""
+    from support.mail.importer import mail_import
+
+    def run(raw):
+        with django_capture_on_commit_callbacks(execute=True):
+            return mail_import(raw=raw)
+
+    return run

@@ -4,7 +4,6 @@ dropped, duplicates ignored, unknown senders pointed to the panel, outbound Mess
 import pytest
 from django.core import mail
 
-from support.mail.importer import mail_import
 from support.models import Channel, InboundMessage, MailDirection, Ticket, TicketMailId
 from support.services import ticket_reply
 from tests.factories import MembershipFactory, SubscriberFactory
@@ -13,15 +12,6 @@ from tests.support.mime import raw_email
 
 pytestmark = pytest.mark.django_db
 Outcome = InboundMessage.Outcome
-
-
-@pytest.fixture
-def importer(django_capture_on_commit_callbacks):
-    def run(raw):
-        with django_capture_on_commit_callbacks(execute=True):
-            return mail_import(raw=raw)
-
-    return run
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from onebuh.webhooks import signed_headers
 from support.mail.imap import mail_poll
-from support.mail.importer import mail_import
 from support.models import InboundMessage, SenderCheck, Ticket, TicketStatus
 from support.services import ticket_reply
 from tests.factories import MembershipFactory
@@ -24,15 +23,6 @@ from .dovecot import PASSWORD, dovecot_server
 
 pytestmark = pytest.mark.django_db
 Outcome = InboundMessage.Outcome
-
-
-@pytest.fixture
-def importer(django_capture_on_commit_callbacks):
-    def run(raw):
-        with django_capture_on_commit_callbacks(execute=True):
-            return mail_import(raw=raw)
-
-    return run
 
 
 @pytest.fixture
