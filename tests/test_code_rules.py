@@ -159,3 +159,27 @@ def test_the_email_rule_sees_direct_mail(tmp_path):
         "tasks.py:3",
         "tasks.py:5",
     ]
+
+
+# --- Tests: one time-travel fixture, one at(), exact query pins ---
+
+TEST_CONVENTIONS = {
+    "def at(": "one at() helper: tests/conftest.py",
+    "def travel(": "one time-travel fixture: tests/conftest.py",
+    "django_assert_max_num_queries": "query pins are exact: django_assert_num_queries",
+    "CaptureQueriesContext": "count queries with django_assert_num_queries (it lists them on failure)",
+}
+
+
+def test_tests_share_one_clock_and_pin_queries_exactly():
+    offences = []
+    for path in _sources("tests/**/*.py"):
+        if path.name == "conftest.py" and path.parent == ROOT / "tests":
+            continue
+        if path == Path(__file__):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            for needle, rule in TEST_CONVENTIONS.items():
+                if needle in line:
+                    offences.append(f"{_relative(path)}:{number} {rule}")
+    assert offences == [], "\n".join(offences)
