@@ -6,8 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
 from onebuh.admin_scope import PartnerScopedAdminMixin
+from subscribers.admin_audit import AuditedAdminMixin
 
 from . import reporting, selectors, services
 from .forms import NumbersImportForm, ReportForm
