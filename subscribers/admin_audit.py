@@ -25,7 +25,7 @@ class AuditedAdminMixin:
             return obj
         return getattr(obj, "subscriber", None)
 
-    def _audit(self, request, obj, action: str, message, subscriber=None, data=None):
+    def _audit(self, request, obj, action: AuditAction, message, subscriber=None, data=None):
         audit_record(
             action=action,
             subscriber=subscriber,
