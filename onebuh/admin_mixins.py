@@ -42,7 +42,7 @@ class AuditedAdminMixin:
             return obj
         return getattr(obj, "subscriber", None)
 
-    def _audit(self, request, obj, action: str, message, subscriber=None, data=None):
+    def _audit(self, request, obj, action: AuditAction, message, subscriber=None, data=None):
         from subscribers.audit import audit_record, client_ip
 
         audit_record(

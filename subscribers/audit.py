@@ -2,12 +2,13 @@
 
 from django.db import models
 
+from .audit_actions import AuditAction
 from .models import AuditEntry, Subscriber
 
 
 def audit_record(
     *,
-    action: str,
+    action: AuditAction,
     subscriber: Subscriber | None = None,
     actor=None,
     target: models.Model | None = None,
@@ -15,7 +16,12 @@ def audit_record(
     data: dict | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
-    """Record who did what to which subscriber and why. Call inside the write's transaction."""
+    """Record who did what to which subscriber and why. Call inside the write's transaction.
+
+    `action` is a member of the registry; a code it does not know raises ValueError, so a free
+    string cannot reach the trail (tests/subscribers/test_audit_registry.py checks call sites).
+    """
+    action = AuditAction(action)
     is_real_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         subscriber=subscriber,

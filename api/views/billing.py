@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from billing.access import invoice_for_member
+from billing.access import invoice_for_member, invoices_visible_to, ledger_entries_visible_to
 from billing.documents import invoice_pdf, pdf_response
-from billing.models import Invoice, InvoiceKind, InvoiceStatus, LedgerEntry, LedgerKind
+from billing.models import InvoiceKind, InvoiceStatus, LedgerKind
 from billing.selectors import balances_for, debt_for, purge_date_for, subscription_for
 
 from ..permissions import CanSeeBilling
@@ -51,9 +51,7 @@ class InvoiceListApi(ApiView):
     @extend_schema(parameters=[FilterSerializer], responses=InvoiceOutput(many=True))
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
-        invoices = Invoice.objects.filter(
-            subscriber_id=self.membership.subscriber_id
-        ).select_related("tariff")
+        invoices = invoices_visible_to(membership=self.membership).select_related("tariff")
         if "status" in filters:
             invoices = invoices.filter(status=filters["status"])
         if "month" in filters:
@@ -107,7 +105,7 @@ class LedgerApi(ApiView):
     )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
-        entries = LedgerEntry.objects.filter(subscriber_id=self.membership.subscriber_id)
+        entries = ledger_entries_visible_to(membership=self.membership)
         if "kind" in filters:
             entries = entries.filter(kind=filters["kind"])
         if "date_from" in filters:

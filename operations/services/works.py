@@ -10,12 +10,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.services import outbox_enqueue, outbox_enqueue_many
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from ..banner import works_banner_forget
-from ..models import TechnicalWork, WorkKind, components_valid
+from ..models import TechnicalWork, WorkEvent, WorkKind, components_valid
 
 # 6.2: planned works are announced at least 48 hours ahead and run 01:00–06:00 GMT+5.
 PLANNED_NOTICE = timedelta(hours=48)
@@ -78,10 +79,8 @@ def _check(work: TechnicalWork, *, announced_at: datetime) -> None:
         raise ValidationError(errors)
 
 
-def _notify(work: TechnicalWork, event: str) -> None:
+def _notify(work: TechnicalWork, event: WorkEvent) -> None:
     """Owed in the work's own transaction; the dispatcher writes one email row per recipient."""
-    from outbox.services import outbox_enqueue
-
     outbox_enqueue(kind="operations.work_notify", payload={"work_id": work.pk, "event": event})
 
 
@@ -107,7 +106,7 @@ def technical_work_announce(
         target=work,
         data={"kind": work.kind, "starts_at": work.starts_at.isoformat()},
     )
-    _notify(work, "announced")
+    _notify(work, WorkEvent.ANNOUNCED)
     return work
 
 
@@ -154,7 +153,7 @@ def technical_work_update(
         data={"rescheduled": rescheduled, "starts_at": work.starts_at.isoformat()},
     )
     if rescheduled and work.starts_at > now:
-        _notify(work, "rescheduled")
+        _notify(work, WorkEvent.RESCHEDULED)
     return work
 
 
@@ -171,7 +170,7 @@ def technical_work_cancel(*, work: TechnicalWork, actor=None) -> bool:
     works_banner_forget()  # an UPDATE sends no post_save: the cached banners must go by hand
     work.refresh_from_db()
     audit_record(action=AuditAction.WORK_CANCEL, actor=actor, target=work)
-    _notify(work, "cancelled")
+    _notify(work, WorkEvent.CANCELLED)
     return True
 
 
@@ -202,10 +201,11 @@ def works_send_reminders(*, now: datetime | None = None) -> int:
         # Claim the rows first: two beat runs racing each other remind each work once.
         ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
         TechnicalWork.objects.filter(pk__in=ids).update(reminder_sent_at=now)
-        from outbox.services import outbox_enqueue_many
-
         outbox_enqueue_many(
-            {"kind": "operations.work_notify", "payload": {"work_id": pk, "event": "reminder"}}
+            {
+                "kind": "operations.work_notify",
+                "payload": {"work_id": pk, "event": WorkEvent.REMINDER},
+            }
             for pk in ids
         )
     return len(ids)
