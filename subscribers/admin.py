@@ -5,14 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import (
-    AuditedAdminMixin,
-    ReadOnlyAdminMixin,
-    ReadOnlyInline,
-    admin_view_permissions,
-)
+from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline, admin_view_permissions
 from onebuh.admin_scope import PartnerScopedAdminMixin, consultant_firm_id
 
+from .admin_audit import AuditedAdminMixin
 from .audit import client_ip
 from .audit_actions import AuditAction, audit_action_label
 from .models import (

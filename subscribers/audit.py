@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# Re-exported: audit calls take the address with audit_record (defined in onebuh for the limits).
+from onebuh.remote import client_ip as client_ip
+
 from .audit_actions import AuditAction
 from .models import AuditEntry, Subscriber
 
@@ -35,7 +38,3 @@ def audit_record(
         data=data or {},
         ip=ip,
     )
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None

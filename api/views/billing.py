@@ -9,6 +9,7 @@ from billing.access import invoice_for_member, invoices_visible_to, ledger_entri
 from billing.documents import invoice_pdf, pdf_response
 from billing.models import InvoiceKind, InvoiceStatus, LedgerKind
 from billing.selectors import balances_for, debt_for, purge_date_for, subscription_for
+from onebuh.dates import month_start
 
 from ..permissions import CanSeeBilling
 from .base import ApiView, FileApiView, TextField, nested
@@ -55,7 +56,7 @@ class InvoiceListApi(ApiView):
         if "status" in filters:
             invoices = invoices.filter(status=filters["status"])
         if "month" in filters:
-            invoices = invoices.filter(month=filters["month"].replace(day=1))
+            invoices = invoices.filter(month=month_start(filters["month"]))
         return self.paginated(invoices.order_by("-number"), InvoiceOutput)
 
 

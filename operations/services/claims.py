@@ -1,13 +1,13 @@
 """Compensation claims (9.1, 9.2, 9.5): filed through the ticket system, decided by staff."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.compensation import month_start
+from onebuh.dates import day_bounds, local_date, month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
@@ -19,12 +19,6 @@ from .credits import credit_month, lock_subscriber
 
 # 9.1: the claim gives a date and that day's total downtime, so at most a day.
 MAX_CLAIMED_PER_DAY = timedelta(hours=24)
-
-
-def day_bounds(day: date):
-    tz = timezone.get_default_timezone()
-    start = datetime(day.year, day.month, day.day, tzinfo=tz)
-    return start, start + timedelta(days=1)
 
 
 def operator_downtime(*, subscriber_id: int, day: date) -> tuple[timedelta, timedelta]:
@@ -49,7 +43,7 @@ def claim_file(
     errors = []
     if downtime_date > today:
         errors.append(_("The date of the downtime cannot be in the future."))
-    if downtime_date < timezone.localtime(subscriber.created_at).date():
+    if downtime_date < local_date(subscriber.created_at):
         errors.append(_("The subscriber was not registered yet on that date."))
     if claimed_downtime <= timedelta(0):
         errors.append(_("Give the total downtime: more than zero minutes."))

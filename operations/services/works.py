@@ -1,8 +1,7 @@
 """Technical works (6.2): announce, reschedule, cancel, finish, remind."""
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onebuh.dates import within_one_works_window
 from outbox.services import outbox_enqueue, outbox_enqueue_many
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -18,10 +18,9 @@ from subscribers.models import Subscriber
 from ..banner import works_banner_forget
 from ..models import TechnicalWork, WorkEvent, WorkKind, components_valid
 
-# 6.2: planned works are announced at least 48 hours ahead and run 01:00–06:00 GMT+5.
+# 6.2: planned works are announced at least 48 hours ahead and run 01:00–06:00 GMT+5 (the
+# window is onebuh.dates.works_window; Almaty time is GMT+5, onebuh.checks).
 PLANNED_NOTICE = timedelta(hours=48)
-GMT5 = dt_timezone(timedelta(hours=5), "GMT+5")
-PLANNED_WINDOW = (time(1, 0), time(6, 0))
 # The reminder goes out the day before the start (the announcement itself came ≥ 48 h ahead).
 REMINDER_LEAD = timedelta(hours=24)
 
@@ -46,12 +45,12 @@ def work_schedule_errors(
                 "the earliest start now is %(earliest)s GMT+5."
             )
             % {
-                "earliest": (announced_at + PLANNED_NOTICE)
-                .astimezone(GMT5)
-                .strftime("%d.%m.%Y %H:%M")
+                "earliest": timezone.localtime(announced_at + PLANNED_NOTICE).strftime(
+                    "%d.%m.%Y %H:%M"
+                )
             }
         )
-    if ends_at is not None and not _inside_night_window(starts_at, ends_at):
+    if ends_at is not None and not within_one_works_window(starts_at, ends_at):
         errors.append(
             _(
                 "Planned works run only between 01:00 and 06:00 GMT+5, the hours of least load "
@@ -59,14 +58,6 @@ def work_schedule_errors(
             )
         )
     return errors
-
-
-def _inside_night_window(starts_at: datetime, ends_at: datetime) -> bool:
-    start, end = starts_at.astimezone(GMT5), ends_at.astimezone(GMT5)
-    day = start.date()
-    window_start = datetime.combine(day, PLANNED_WINDOW[0], tzinfo=GMT5)
-    window_end = datetime.combine(day, PLANNED_WINDOW[1], tzinfo=GMT5)
-    return window_start <= start and end <= window_end
 
 
 def _check(work: TechnicalWork, *, announced_at: datetime) -> None:
