@@ -19,7 +19,7 @@ from onebuh.admin_scope import CappedCountPaginator
 from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
-from subscribers.models import SubscriberStatus, SuspensionReason
+from subscribers.models import Subscriber, SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
 from .admin_statements import BankStatementAdmin  # noqa: F401  (statements and their queue)
@@ -320,7 +320,6 @@ class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Subscribers are matched first (a small table), then the entries by key or description,
         so the ledger is read through its indexes, never joined and scanned whole."""
-        from subscribers.models import Subscriber
 
         for word in search_term.split()[:5]:
             ids = list(

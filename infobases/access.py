@@ -6,7 +6,9 @@ infobases they were given access to. Anything else answers 404.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
@@ -25,6 +27,7 @@ from .models import (
     RegistrationNumber,
     UploadSession,
 )
+from .services import backup_download_unsign
 
 VISIBLE = (
     InfobaseStatus.CREATING,
@@ -165,10 +168,6 @@ def active_subscriber_required(view):
 def backup_for_download_link(*, membership: Membership, user, token: str) -> Backup:
     """The copy a signed download link names: the link must be the user's own and unexpired
     (raises signing.SignatureExpired), and the member's right is checked again now."""
-    from django.conf import settings
-    from django.core import signing
-
-    from .services import backup_download_unsign
 
     try:
         backup_id, user_id = backup_download_unsign(

@@ -9,11 +9,13 @@ its audit row; the operations are the infobases' own record.
 
 from collections.abc import Sequence
 
+from django.db.models import Count
 from django.utils import timezone
 
 from . import storage
 from .models import (
     Backup,
+    BackupStatus,
     Infobase,
     InfobaseAccess,
     InfobaseStatus,
@@ -235,9 +237,6 @@ __all__ = [
 def infobases_first_steps(*, subscriber) -> dict:
     """The dashboard's first-steps checklist (issue 14): the subscriber's live bases, how many
     people have a 1C account in them, and whether a backup is finished. Two queries."""
-    from django.db.models import Count
-
-    from .models import BackupStatus
 
     live = Infobase.objects.filter(subscriber=subscriber, status__in=_LIVE).aggregate(
         bases=Count("pk", distinct=True), people=Count("accesses__membership", distinct=True)

@@ -13,6 +13,8 @@ from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from outbox.email import outbox_email
+
 
 def message_id_domain() -> str:
     address = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")
@@ -73,7 +75,6 @@ def send_templated_email(*, dedupe_key: str | None = None, **kwargs) -> EmailMul
     Returns the message (not yet sent) so callers can store its Message-ID. `dedupe_key`
     makes the same email owed twice (a pass run twice) one row.
     """
-    from outbox.email import outbox_email
 
     message = render_templated_email(**kwargs)
     outbox_email(message=message, dedupe_key=dedupe_key)

@@ -10,8 +10,10 @@ from django.utils import translation
 
 
 def render_pdf(template: str, context: dict | None = None) -> bytes:
-    # Imported here: WeasyPrint loads Pango at import time, which only PDF paths need.
-    from weasyprint import HTML
+    # The one deliberate function-level import besides AppConfig.ready (ARCHITECTURE.md
+    # "Imports"): WeasyPrint loads Pango at import time (about 2 s), which only PDF paths need,
+    # and every process imports this module through the admin.
+    from weasyprint import HTML  # noqa: PLC0415
 
     context = {"operator": settings.ONEBUH_OPERATOR, **(context or {})}
     with translation.override(settings.LANGUAGE_CODE):
@@ -24,7 +26,7 @@ def render_pdf(template: str, context: dict | None = None) -> bytes:
 @functools.cache
 def _fetcher_class():
     # Built on first use: importing WeasyPrint loads Pango, which only PDF paths need.
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
     class StaticOnlyFetcher(URLFetcher):
         """Only the project's static files (and inline data: URLs): not the network, and not

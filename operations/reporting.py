@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from onebuh.dates import month_bounds
 from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
+from onebuh.pdf import render_pdf
 
 from .compensation import compensation_amount
 from .models import CompensationCredit
@@ -293,8 +294,6 @@ def pdf_lines(report: Report) -> tuple[list[str], list[list[str]]]:
 
 
 def render_pdf_report(report: Report) -> bytes:
-    from onebuh.pdf import render_pdf
-
     header, pages = pdf_lines(report)
     return render_pdf(
         "pdf/compensation_report.html",

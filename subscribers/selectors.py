@@ -1,8 +1,13 @@
 """Reads that need thought: the current membership and the terms version in force."""
 
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from .models import Membership, TermsVersion
+from billing.selectors import tariff_for_subscriber
+from infobases.hooks import infobases_first_steps
+
+from .models import Invitation, Membership, TermsVersion
 
 CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
@@ -44,13 +49,6 @@ def terms_forget_current() -> None:
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
     colleagues → their access → first backup. None once every step is done."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from billing.selectors import tariff_for_subscriber
-    from infobases.hooks import infobases_first_steps
-
-    from .models import Invitation
 
     state = infobases_first_steps(subscriber=subscriber)
     colleagues = member_count > 1 or Invitation.objects.filter(subscriber=subscriber).exists()

@@ -4,10 +4,13 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from billing.selectors import tariff_for_subscriber
 from onebuh.dates import month_bounds
 from subscribers.models import Membership, Subscriber
 
@@ -18,6 +21,7 @@ from .models import (
     SupportKind,
     Ticket,
 )
+from .sla import business_time, format_business_time
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,6 @@ class QuotaUsage:
 
 def quota_limits(*, subscriber: Subscriber) -> dict[str, int]:
     """4.4: the monthly quotas of the subscriber's tariff; no tariff → none of these requests."""
-    from billing.selectors import tariff_for_subscriber
 
     tariff = tariff_for_subscriber(subscriber=subscriber)
     return {
@@ -105,8 +108,6 @@ def articles_search(*, query: str, limit: int = 10, any_word: bool = False) -> l
     if not query:
         return list(articles.order_by("-updated_at")[:limit])
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         vector = SearchVector("title", weight="A", config="russian") + SearchVector(
             "body", weight="B", config="russian"
         )
@@ -144,14 +145,10 @@ class SlaReportRow:
 
     @property
     def median_text(self) -> str:
-        from .sla import format_business_time
-
         return format_business_time(self.median_reaction)
 
     @property
     def p90_text(self) -> str:
-        from .sla import format_business_time
-
         return format_business_time(self.p90_reaction)
 
 
@@ -168,7 +165,6 @@ def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list
     """Per category, partner firm and assignee for the tickets opened in the month: how many, how
     many got a reaction in time, how many breached, the median and 90th percentile reaction in
     business hours of the category's calendar (support.sla.business_time). One query."""
-    from .sla import business_time
 
     start, end = month_bounds(month)
     rows: dict[tuple, SlaReportRow] = {}
@@ -207,8 +203,6 @@ def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list
 
 
 def sla_report_columns() -> list[str]:
-    from django.utils.translation import gettext as _
-
     return [
         _("Category"),
         _("Partner firm"),

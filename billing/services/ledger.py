@@ -25,6 +25,7 @@ from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
+from .lifecycle import subscribers_resume_settled
 from .notices import notices_create
 
 INVOICE_COUNTER = "invoice_number"
@@ -220,7 +221,6 @@ def ledger_add_correction(
     )
     if account == "money" and amount > 0:
         invoices_allocate(subscriber_id=subscriber.pk, amount=amount, now=now)
-        from .lifecycle import subscribers_resume_settled
 
         subscribers_resume_settled(subscriber_ids=[subscriber.pk], now=now)
     audit_record(

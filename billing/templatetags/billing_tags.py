@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from billing.providers import active_provider
 from billing.selectors import account_summary, purge_date_for, tariff_for_subscriber
 
 register = template.Library()
@@ -40,6 +41,5 @@ def billing_summary(membership) -> dict:
 @register.simple_tag
 def online_payment_available() -> bool:
     """Whether the "Оплатить" buttons lead anywhere (a provider is configured)."""
-    from billing.providers import active_provider
 
     return active_provider() is not None

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.services import outbox_enqueue_many
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -138,7 +139,6 @@ DELETE_FILES_CHUNK = 1000
 def owe_file_deletion(files) -> None:
     """The files go once the caller's transaction commits: an outbox row per thousand files,
     written with the rows that stopped pointing at them, so no file outlives its record."""
-    from outbox.services import outbox_enqueue_many
 
     files = [file for file in files if file]
     outbox_enqueue_many(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from billing.selectors import tariff_for_subscriber
 from outbox.services import outbox_kick
 from subscribers.models import Subscriber, SubscriberStatus
 
@@ -31,8 +32,6 @@ def lock_subscriber(subscriber: Subscriber) -> Subscriber:
 
 
 def tariff_or_error(subscriber: Subscriber):
-    from billing.selectors import tariff_for_subscriber
-
     tariff = tariff_for_subscriber(subscriber=subscriber)
     if tariff is None:
         raise ValidationError(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from support.hooks import ticket_open_for_placement
 
 from ..models import Infobase, PlacementRequest, PlacementStatus
 from .infobases import infobase_create
@@ -31,8 +32,6 @@ def placement_request_record(
     dt_admin_login: str = "",
     dt_admin_password_sealed: str = "",
 ) -> PlacementRequest:
-    from support.hooks import ticket_open_for_placement
-
     request = PlacementRequest.objects.create(
         subscriber=subscriber,
         uploaded_by=uploaded_by,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from billing.services import ledger_credit_bonus
 from subscribers.models import Subscriber
 
 from ..compensation import compensation_amount, compensation_percent, full_hours
@@ -42,7 +43,6 @@ def credit_month(
 ) -> CompensationCredit | None:
     """Credit what the month's total `downtime` entitles minus what was already credited for that
     month. Call inside a transaction holding lock_subscriber(). None when nothing is due."""
-    from billing.services import ledger_credit_bonus
 
     entitlement = compensation_amount(monthly_fee, downtime)
     amount = entitlement - already_credited(subscriber_id=subscriber.pk, month=month)

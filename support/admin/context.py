@@ -4,12 +4,12 @@ and recent tickets — each linked to its admin page. A few queries, whatever th
 
 from django.urls import reverse
 
+from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
+
 from ..selectors import quota_usage, tickets_for_staff
 
 
 def customer_context(*, ticket, user) -> dict:
-    from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
-
     subscriber = ticket.subscriber
     context = {
         "subscriber": subscriber,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.emails import send_templated_email
+from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership, User
 
@@ -225,7 +226,6 @@ def mail_import(*, raw: bytes) -> tuple[InboundMessage, bool]:
 def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
     """Staff: import a quarantined message again (after a fix); it stays quarantined with the
     new error if it still fails."""
-    from subscribers.audit import audit_record
 
     record = InboundMessage.objects.select_for_update().get(pk=record.pk)
     if record.outcome != Outcome.QUARANTINED or record.raw is None:
@@ -244,7 +244,6 @@ def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
 @transaction.atomic
 def inbound_discard(*, record: InboundMessage, actor) -> bool:
     """Staff: drop a quarantined message for good (its raw bytes are deleted)."""
-    from subscribers.audit import audit_record
 
     claimed = InboundMessage.objects.filter(pk=record.pk, outcome=Outcome.QUARANTINED).update(
         outcome=Outcome.DISCARDED, raw=None
