@@ -320,7 +320,6 @@ class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Subscribers are matched first (a small table), then the entries by key or description,
         so the ledger is read through its indexes, never joined and scanned whole."""
-
         for word in search_term.split()[:5]:
             ids = list(
                 Subscriber.objects.filter(

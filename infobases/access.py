@@ -168,7 +168,6 @@ def active_subscriber_required(view):
 def backup_for_download_link(*, membership: Membership, user, token: str) -> Backup:
     """The copy a signed download link names: the link must be the user's own and unexpired
     (raises signing.SignatureExpired), and the member's right is checked again now."""
-
     try:
         backup_id, user_id = backup_download_unsign(
             token=token, max_age=settings.ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS

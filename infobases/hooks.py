@@ -237,7 +237,6 @@ __all__ = [
 def infobases_first_steps(*, subscriber) -> dict:
     """The dashboard's first-steps checklist (issue 14): the subscriber's live bases, how many
     people have a 1C account in them, and whether a backup is finished. Two queries."""
-
     live = Infobase.objects.filter(subscriber=subscriber, status__in=_LIVE).aggregate(
         bases=Count("pk", distinct=True), people=Count("accesses__membership", distinct=True)
     )

@@ -20,7 +20,6 @@ def delete_files(payload: dict, *, chunk: dict, message) -> None:
 @outbox_handler(UPLOAD_FINISH_KIND)
 def upload_finish(payload: dict, *, chunk: dict, message) -> None:
     """Safe to repeat: a finished session is skipped, a joined file is not joined again."""
-
     finish(session_id=payload["session_id"])
 
 

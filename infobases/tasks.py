@@ -16,7 +16,6 @@ from .services.dispatch import operations_run_chunk
 def run_operations(token: str) -> dict:
     """One chunk sent by the dispatcher (infobases/services/dispatch.py). Its time limits are
     CELERY_TASK_ANNOTATIONS in settings: the 1C tools' timeout plus the chunk's budget."""
-
     return operations_run_chunk(token=token)
 
 

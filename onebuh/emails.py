@@ -75,7 +75,6 @@ def send_templated_email(*, dedupe_key: str | None = None, **kwargs) -> EmailMul
     Returns the message (not yet sent) so callers can store its Message-ID. `dedupe_key`
     makes the same email owed twice (a pass run twice) one row.
     """
-
     message = render_templated_email(**kwargs)
     outbox_email(message=message, dedupe_key=dedupe_key)
     return message

@@ -120,7 +120,6 @@ def _xlsx_cell(sheet, value, *, bold: bool = False):
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     """A workbook (write-only: memory stays flat for long reports) of the given sheets."""
-
     book = Workbook(write_only=True)
     for spec in sheets:
         sheet = book.create_sheet(title=_XLSX_ILLEGAL.sub("", spec.title)[:31] or "-")

@@ -146,7 +146,6 @@ class LimitMiddleware:
 
 def throttled(error: RateLimited):
     """The DRF answer of a limit: 429, Retry-After and the Russian message."""
-
     return Throttled(wait=error.retry_after, detail=error.message)
 
 

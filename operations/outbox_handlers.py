@@ -36,14 +36,12 @@ def claim_notify(payload: dict, *, chunk: dict, message) -> None:
 def report_build(payload: dict, *, chunk: dict, message) -> None:
     """Safe to repeat: the build claims its report queued → running once; after a dead worker
     (this row's second attempt) a report it left running is built again."""
-
     build_report(report_id=payload["report_id"], resume=message.attempts > 1)
 
 
 @outbox_handler(PROPOSAL_BUILD_KIND)
 def proposal_build(payload: dict, *, chunk: dict, message) -> None:
     """Safe to repeat: a build recomputes the month's open lines; credited lines stay."""
-
     actor = User.objects.filter(pk=payload.get("actor_id")).first()
     build_proposal(month=date.fromisoformat(payload["month"]), actor=actor)
 
@@ -52,7 +50,6 @@ def proposal_build(payload: dict, *, chunk: dict, message) -> None:
 def proposal_credit(payload: dict, *, chunk: dict, message) -> None:
     """Safe to repeat: each line is credited once (its credit's unique source key), a rerun
     continues with the lines still open."""
-
     proposal = CompensationProposal.objects.filter(pk=payload["proposal_id"]).first()
     if proposal is None:
         return

@@ -64,7 +64,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def _site():
         """allauth's own emails name the site from settings, not from the request's host
         ("Вас приветствует ONEbuh!", not "…127.0.0.1:8811!")."""
-
         return SimpleNamespace(
             name=settings.ONEBUH_SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc
         )
@@ -73,7 +72,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth calls this once a password change, set or reset, or a change of the primary
         address, is complete (whether or not its own notices are on): the services revoke
         what must end and notify through the project's one email path."""
-
         ip = client_ip(self.request)
         how = PASSWORD_NOTICES.get(template_prefix)
         if how is not None:
@@ -89,7 +87,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's own emails (address verification, password reset, "account exists") are
         owed in the outbox like every other email: a worker or SMTP outage delays them, never
         loses them, and a retry carries the same Message-ID (issue 10)."""
-
         context = {"email": email, **context, "current_site": self._site()}
         message = self.render_mail(template_prefix, email, context)
         message.extra_headers.setdefault("Message-ID", make_msgid(domain=message_id_domain()))

@@ -49,7 +49,6 @@ def terms_forget_current() -> None:
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
     colleagues → their access → first backup. None once every step is done."""
-
     state = infobases_first_steps(subscriber=subscriber)
     colleagues = member_count > 1 or Invitation.objects.filter(subscriber=subscriber).exists()
     steps = [

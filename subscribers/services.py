@@ -358,7 +358,6 @@ def terms_publish(*, version_date, title: str, text: str, actor: User | None) ->
 @transaction.atomic
 def terms_publish_shipped() -> TermsVersion:
     """Publish the terms shipped with the portal unless that version is there (idempotent)."""
-
     version_date, title, text, published_at = shipped_version()
     terms, created = TermsVersion.objects.get_or_create(
         version_date=version_date,

@@ -45,7 +45,6 @@ class QuotaUsage:
 
 def quota_limits(*, subscriber: Subscriber) -> dict[str, int]:
     """4.4: the monthly quotas of the subscriber's tariff; no tariff → none of these requests."""
-
     tariff = tariff_for_subscriber(subscriber=subscriber)
     return {
         Category.METHODOLOGICAL: tariff.methodological_quota if tariff else 0,
@@ -165,7 +164,6 @@ def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list
     """Per category, partner firm and assignee for the tickets opened in the month: how many, how
     many got a reaction in time, how many breached, the median and 90th percentile reaction in
     business hours of the category's calendar (support.sla.business_time). One query."""
-
     start, end = month_bounds(month)
     rows: dict[tuple, SlaReportRow] = {}
     durations: dict[tuple, list[datetime.timedelta]] = {}

@@ -68,7 +68,6 @@ def notices_deliver(*, notice_ids: list[int]) -> int:
     """Owe the emails of the notices not sent yet and stamp them, in one transaction: the
     emails are outbox rows, so the stamp and the owed email commit together. The row lock
     (SKIP LOCKED) keeps two runs from rendering the same notice."""
-
     claimed = list(
         BillingNotice.objects.select_for_update(skip_locked=True)
         .filter(pk__in=notice_ids, sent_at__isnull=True)

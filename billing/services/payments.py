@@ -261,7 +261,6 @@ def _purged_payments_notify(*, payments: list[Payment]) -> None:
     """A payment that lands on an account whose data were purged (it waited for the purge's
     lock, or came later) cannot resume anything: staff get a notice, owed with the payment, and
     the admin lists it under "refund to make"."""
-
     purged = Subscriber.objects.filter(
         pk__in={p.subscriber_id for p in payments}, status=SubscriberStatus.PURGED
     ).in_bulk()

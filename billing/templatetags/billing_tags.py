@@ -41,5 +41,4 @@ def billing_summary(membership) -> dict:
 @register.simple_tag
 def online_payment_available() -> bool:
     """Whether the "Оплатить" buttons lead anywhere (a provider is configured)."""
-
     return active_provider() is not None

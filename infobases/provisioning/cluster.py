@@ -340,7 +340,6 @@ class ClusterDriver(Driver):
 
     def size(self, *, ref: str) -> int | None:
         """The database's size as PostgreSQL counts it (pg_database_size)."""
-
         host, port = _pg_host(self.config["db_server"])
         try:
             with (

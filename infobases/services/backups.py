@@ -139,7 +139,6 @@ DELETE_FILES_CHUNK = 1000
 def owe_file_deletion(files) -> None:
     """The files go once the caller's transaction commits: an outbox row per thousand files,
     written with the rows that stopped pointing at them, so no file outlives its record."""
-
     files = [file for file in files if file]
     outbox_enqueue_many(
         {"kind": DELETE_FILES_KIND, "payload": {"paths": files[start : start + DELETE_FILES_CHUNK]}}

@@ -319,7 +319,6 @@ def operation_run(*, operation_id, driver: Driver | None = None, token=None) -> 
     While the driver call runs, a side thread renews the lease; if this process dies the lease
     runs out and the reaper queues it again (every driver call is safe to repeat, see
     infobases/provisioning/base.py)."""
-
     claim = Operation.objects.filter(pk=operation_id, status=OperationStatus.QUEUED)
     if token is not None:
         claim = claim.filter(dispatch_token=token)

@@ -114,7 +114,6 @@ def claim_approve(
 ) -> CompensationClaim:
     """Approve with the agreed downtime (9.2: it may differ from the claim, with a note) and
     credit the month's due as bonuses, once (9.3)."""
-
     subscriber = lock_subscriber(claim.subscriber_id)
     claim = CompensationClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ClaimStatus.PENDING:

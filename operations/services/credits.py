@@ -43,7 +43,6 @@ def credit_month(
 ) -> CompensationCredit | None:
     """Credit what the month's total `downtime` entitles minus what was already credited for that
     month. Call inside a transaction holding lock_subscriber(). None when nothing is due."""
-
     entitlement = compensation_amount(monthly_fee, downtime)
     amount = entitlement - already_credited(subscriber_id=subscriber.pk, month=month)
     if amount <= 0:

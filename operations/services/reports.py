@@ -27,7 +27,6 @@ REPORT_BUILD_KIND = "operations.report_build"
 @transaction.atomic
 def report_request(*, month: date, format: str, actor=None) -> CompensationReport:
     """Queue the build: large reports take a while, so no web request waits for one."""
-
     report = CompensationReport.objects.create(
         month=month_start(month),
         format=format,
@@ -41,7 +40,6 @@ def report_request(*, month: date, format: str, actor=None) -> CompensationRepor
 @transaction.atomic
 def report_rebuild(*, report: CompensationReport, actor=None) -> bool:
     """Staff build a failed report again (admin action)."""
-
     requeued = CompensationReport.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
         status=ReportStatus.QUEUED, progress=0, error=""
     )

@@ -226,7 +226,6 @@ def mail_import(*, raw: bytes) -> tuple[InboundMessage, bool]:
 def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
     """Staff: import a quarantined message again (after a fix); it stays quarantined with the
     new error if it still fails."""
-
     record = InboundMessage.objects.select_for_update().get(pk=record.pk)
     if record.outcome != Outcome.QUARANTINED or record.raw is None:
         return record
@@ -244,7 +243,6 @@ def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
 @transaction.atomic
 def inbound_discard(*, record: InboundMessage, actor) -> bool:
     """Staff: drop a quarantined message for good (its raw bytes are deleted)."""
-
     claimed = InboundMessage.objects.filter(pk=record.pk, outcome=Outcome.QUARANTINED).update(
         outcome=Outcome.DISCARDED, raw=None
     )
