@@ -123,7 +123,8 @@ def test_staff_decision_is_posted_to_the_claims_ticket(
         claim_approve(
             claim=claim, downtime=claim.claimed_downtime, note=NOTE, actor=staff_accountant
         )
-    reply = Ticket.objects.get(pk=claim.ticket_id).messages.order_by("-created_at").first()
+    # Time is frozen: the claim's message and the answer share a moment, the id orders them.
+    reply = Ticket.objects.get(pk=claim.ticket_id).messages.order_by("-created_at", "-pk").first()
     assert reply.author == staff_accountant
     assert "600" in reply.body
 

@@ -57,15 +57,15 @@ def test_exactly_48_hours_ahead_is_enough(db, travel):
 @pytest.mark.parametrize(
     ("start", "end"),
     [
-        ((13, 0, 30), (13, 2, 0)),  # starts before 01:00
-        ((13, 5, 0), (13, 6, 30)),  # ends after 06:00
-        ((13, 14, 0), (13, 15, 0)),  # daytime
-        ((13, 23, 0), (14, 2, 0)),  # crosses midnight from the evening
+        (at(date(2026, 11, 13), 0, 30), at(date(2026, 11, 13), 2)),  # starts before 01:00
+        (at(date(2026, 11, 13), 5), at(date(2026, 11, 13), 6, 30)),  # ends after 06:00
+        (at(date(2026, 11, 13), 14), at(date(2026, 11, 13), 15)),  # daytime
+        (at(date(2026, 11, 13), 23), at(date(2026, 11, 14), 2)),  # crosses midnight
     ],
 )
 def test_planned_work_outside_01_06_gmt5_is_refused(now, start, end):
     with pytest.raises(ValidationError) as error:
-        technical_work_announce(work=planned(at(date(2026, 11, *start)), at(date(2026, 11, *end))))
+        technical_work_announce(work=planned(start, end))
     assert "01:00" in " ".join(error.value.messages)
     assert not TechnicalWork.objects.exists()
 
