@@ -16,6 +16,7 @@ from onebuh.limits import limit_hit
 
 from .audit import audit_record
 from .audit_actions import AuditAction
+from .locks import lock_subscriber, lock_subscribers
 from .models import (
     Invitation,
     LegalForm,
@@ -76,7 +77,7 @@ def subscriber_register(*, owner: User, data: dict, ip: str | None = None) -> Su
 @transaction.atomic
 def subscriber_update_details(*, subscriber: Subscriber, data: dict, actor: User) -> Subscriber:
     """Change the registration data (2.2 requires it to stay current); the legal form is fixed."""
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     changed = {}
     for field in SUBSCRIBER_DATA_FIELDS:
         if field == "legal_form" or field not in data:
@@ -111,7 +112,7 @@ def subscriber_change_state(
 
     The row is locked so that two writers (a payment and the purge, say) see each other's result.
     """
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     now = timezone.now()
     from_status = subscriber.status
     subscriber.status = to_status
@@ -248,7 +249,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     if membership.role == MemberRole.OWNER or role == MemberRole.OWNER:
         raise ValidationError(_("The owner's role cannot be changed here."))
     # The subscriber row is what access_set locks: a grant racing this change waits for it.
-    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
+    lock_subscribers([membership.subscriber_id])
     old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -280,7 +281,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         raise ValidationError(_("The owner cannot be removed."))
     # Lock the subscriber as access_set does: a grant racing the removal either commits first
     # (and its 1C user is removed here) or waits and then finds the member gone.
-    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
+    lock_subscribers([membership.subscriber_id])
     membership = (
         Membership.objects.select_related("user", "subscriber").filter(pk=membership.pk).first()
     )

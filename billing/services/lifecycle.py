@@ -26,6 +26,7 @@ from infobases.hooks import (
 )
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscribers
 from subscribers.models import (
     Subscriber,
     SubscriberStateChange,
@@ -45,7 +46,7 @@ KEPT = ["ledger", "invoices", "payments", "reconciliation statements", "registra
 def _lock_and_recheck(queryset) -> list[int]:
     """Lock the candidate rows (in id order, so passes never deadlock each other), then ask
     again in a new statement: it sees what payments committed while we waited for the locks."""
-    locked = list(queryset.order_by("pk").select_for_update().values_list("pk", flat=True))
+    locked = lock_subscribers(queryset)
     if not locked:
         return []
     return list(queryset.filter(pk__in=locked).order_by("pk").values_list("pk", flat=True))

@@ -15,6 +15,7 @@ from billing.selectors import debt_for, overdue_invoices, tariff_for_subscriber
 from infobases.hooks import infobases_unblock_for_subscribers
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import (
     Subscriber,
     SubscriberStateChange,
@@ -44,7 +45,7 @@ def promised_payment_offer(*, subscriber: Subscriber, now=None) -> dict | None:
 def promised_payment_take(*, subscriber: Subscriber, actor) -> PromisedPayment:
     now = timezone.now()
     # Locked like payments and the passes, so a concurrent suspension pass or payment waits.
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     offer = promised_payment_offer(subscriber=subscriber, now=now)
     if offer is None:
         raise ValidationError(
