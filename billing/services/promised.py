@@ -22,7 +22,7 @@ from subscribers.models import (
     SubscriberStatus,
     SuspensionReason,
 )
-from subscribers.services import state_changes_record_many
+from subscribers.states import subscribers_transition
 
 
 def promised_payment_offer(*, subscriber: Subscriber, now=None) -> dict | None:
@@ -70,16 +70,14 @@ def promised_payment_take(*, subscriber: Subscriber, actor) -> PromisedPayment:
         ends_at=ends_at,
         taken_by=actor,
     )
-    Subscriber.objects.filter(pk=subscriber.pk).update(
-        status=SubscriberStatus.ACTIVE, suspension_reason="", status_changed_at=now
-    )
-    state_changes_record_many(
+    subscribers_transition(
         subscriber_ids=[subscriber.pk],
         event=SubscriberStateChange.Event.RESUMED,
         from_status=SubscriberStatus.SUSPENDED,
         to_status=SubscriberStatus.ACTIVE,
         cause=_("Promised payment: access restored until %(date)s without payment")
         % {"date": f"{timezone.localtime(ends_at):%d.%m.%Y %H:%M}"},
+        actor=actor,
         at=now,
     )
     infobases_unblock_for_subscribers(

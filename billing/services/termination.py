@@ -83,21 +83,13 @@ def termination_request(*, subscriber: Subscriber, actor) -> Subscription:
         raise ValidationError(_("Termination is already requested."))
     subscription.termination_requested_at = timezone.now()
     subscription.save(update_fields=["termination_requested_at"])
-    # Recorded without touching the subscriber's state: a request must not restart the purge clock.
-    cause = _("The subscriber asked to terminate the service (9.4)")
-    SubscriberStateChange.objects.create(
+    # A note on the history (the state machine's): a request must not restart the purge clock.
+    subscriber_change_state(
         subscriber=subscriber,
-        event=Event.TERMINATION_REQUESTED,
-        from_status=subscriber.status,
         to_status=subscriber.status,
-        cause=cause,
+        event=Event.TERMINATION_REQUESTED,
+        cause=_("The subscriber asked to terminate the service (9.4)"),
         actor=actor,
-    )
-    audit_record(
-        action=AuditAction.SUBSCRIBER_TERMINATION_REQUESTED,
-        subscriber=subscriber,
-        actor=actor,
-        reason=cause,
     )
     return subscription
 
