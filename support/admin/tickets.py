@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from onebuh.admin_mixins import AuditedAdminMixin
-from onebuh.admin_scope import CappedCountPaginator
+from onebuh.admin_scope import CappedCountPaginator, ScopedNotFoundMixin
 
 from ..models import (
     PARTNER_CATEGORIES,
@@ -122,7 +122,13 @@ class TicketAdminForm(forms.ModelForm):
 
 
 @admin.register(Ticket)
-class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin.ModelAdmin):
+class TicketAdmin(
+    ScopedNotFoundMixin,
+    AuditedAdminMixin,
+    TicketActionsMixin,
+    TicketAdminViews,
+    admin.ModelAdmin,
+):
     form = TicketAdminForm
     list_display = (
         "pk",
