@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from billing.compensation import month_bounds
 from billing.models import LedgerEntry, LedgerKind
+from onebuh.dates import month_bounds
 from operations.models import ClaimStatus
 from operations.services import claim_approve, claim_file, proposal_build
 from tests.billing.factories import SubscriptionFactory, TariffFactory
