@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onebuh import files
 from outbox.services import outbox_enqueue
@@ -119,7 +120,11 @@ def upload_receive_part(*, session: UploadSession, number: int, stream, length: 
     expected = session.part_length(number)
     if length != expected:
         raise ValidationError(
-            _("This part must be %(expected)s bytes, not %(length)s.")
+            ngettext(
+                "This part must be %(expected)s byte, not %(length)s.",
+                "This part must be %(expected)s bytes, not %(length)s.",
+                expected,
+            )
             % {"expected": expected, "length": length}
         )
     try:
