@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from subscribers.access import get_for_member
 from subscribers.models import Membership, SubscriberStatus
 
+from .links import backup_download_unsign
 from .models import (
     Backup,
     BackupStatus,
@@ -27,7 +28,6 @@ from .models import (
     RegistrationNumber,
     UploadSession,
 )
-from .services import backup_download_unsign
 
 VISIBLE = (
     InfobaseStatus.CREATING,

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import (
@@ -38,7 +37,6 @@ from .infobases import infobase_create
 # Subscribers without a tariff (none ordered yet, or billing not set up) keep copies this long.
 DEFAULT_RETENTION_DAYS = 14
 FINAL_BACKUP_DAYS = 30  # 1.2: the copy made before deleting an infobase is kept 30 days.
-DOWNLOAD_SALT = "infobases.backup-download"
 _DAILY_LOCK_KEY = 4_202_611  # pg_advisory_xact_lock key of the daily backup pass.
 
 
@@ -192,15 +190,3 @@ def backup_restore(*, backup: Backup, actor, into_new: bool, name: str = "") -> 
         data={"backup": backup.pk},
     )
     return infobase
-
-
-def backup_download_token(*, backup: Backup, user) -> str:
-    """A link that expires (ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS) and names who may use it."""
-    return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(f"{backup.pk}:{user.pk}")
-
-
-def backup_download_unsign(*, token: str, max_age: int) -> tuple[int, int]:
-    """(backup id, user id); raises signing.SignatureExpired / BadSignature."""
-    value = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(token, max_age=max_age)
-    backup_id, user_id = value.split(":")
-    return int(backup_id), int(user_id)
