@@ -156,6 +156,8 @@ def _persona():
 
 
 def _free_port() -> int:
+    if os.environ.get("BENCH_HTTP_PORT"):  # shared machines: each user's own port range
+        return int(os.environ["BENCH_HTTP_PORT"])
     import socket
 
     with socket.socket() as sock:

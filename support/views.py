@@ -10,13 +10,22 @@ from django.views.decorators.http import require_POST
 
 from onebuh import files
 from onebuh.limits import limit_hit
+from onebuh.listing import UrlPattern, choice_labels, local_datetime
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
 from .access import attachment_for_member, onec_token_for_manager, ticket_for_member
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
-from .models import Article, Channel, ConnectClient, MessageAuthor, OneCFormToken
+from .models import (
+    Article,
+    Category,
+    Channel,
+    ConnectClient,
+    MessageAuthor,
+    OneCFormToken,
+    TicketStatus,
+)
 from .selectors import articles_search, quota_usage, tickets_for_member
 from .services import (
     connect_code_issue,
@@ -27,6 +36,7 @@ from .services import (
     ticket_rate,
     ticket_reply,
 )
+from .templatetags.support_tags import STATUS_BADGES
 
 
 def _infobases(membership):
@@ -63,8 +73,33 @@ def index(request):
     return render(
         request,
         "support/index.html",
-        {"page": page, "quotas": quota_usage(subscriber=request.membership.subscriber)},
+        {
+            "page": page,
+            "rows": ticket_rows(page.object_list),
+            "quotas": quota_usage(subscriber=request.membership.subscriber),
+        },
     )
+
+
+def ticket_rows(tickets) -> list[dict]:
+    """The list's cells as text: labels, dates and links computed once per page, not per row
+    (onebuh.listing)."""
+    url = UrlPattern("support:ticket_detail")
+    categories, statuses = choice_labels(Category), choice_labels(TicketStatus)
+    return [
+        {
+            "pk": ticket.pk,
+            "url": url(ticket.pk),
+            "subject": ticket.subject,
+            "category": categories.get(ticket.category, ticket.category),
+            "status": statuses.get(ticket.status, ticket.status),
+            "badge": STATUS_BADGES.get(ticket.status, "info"),
+            "opened": local_datetime(ticket.opened_at),
+            "reacted": local_datetime(ticket.reacted_at),
+            "due": local_datetime(ticket.reaction_due_at),
+        }
+        for ticket in tickets
+    ]
 
 
 # Each file is stopped at its limit while it streams in; the body at all the files plus the form.
