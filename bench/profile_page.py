@@ -81,7 +81,9 @@ def main() -> None:
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
-    print(f"{args.url}: {plain:.1f} ms a request unprofiled, {len(queries)} queries, {sql_ms:.1f} ms SQL")
+    print(
+        f"{args.url}: {plain:.1f} ms a request unprofiled, {len(queries)} queries, {sql_ms:.1f} ms SQL"
+    )
     for query in queries:
         print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
 
