@@ -137,6 +137,15 @@ HISTORIES: dict[str, History] = {
         types={"created_at": _datetime},
         latest=LATEST_STATEMENTS,
     ),
+    # Not a table: the month of the last monthly charge, for the forecast ("enough until …").
+    "last_monthly": History(
+        rows=lambda s: Invoice.objects.filter(subscriber=s, kind=InvoiceKind.MONTHLY).order_by(
+            "-month"
+        ),
+        columns={"month": None},
+        types={"month": _date},
+        latest=1,
+    ),
 }
 # What "show all" may expand (the statements are a short list under the account).
 HISTORY_SECTIONS = ("invoices", "payments", "entries", "bonuses", "history")
@@ -239,6 +248,9 @@ class _Cells:
             "event": self.events.get(row["event"], row["event"]),
             "cause": row["cause"],
         }
+
+    def last_monthly(self, row: dict) -> dict:
+        return row
 
     def statements(self, row: dict) -> dict:
         return {

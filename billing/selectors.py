@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,6 +21,14 @@ _ZERO_SUM = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=
 def tariff_for_subscriber(*, subscriber: Subscriber) -> Tariff | None:
     """The tariff in force for the subscriber, or None if it has not ordered the service yet."""
     return Tariff.objects.filter(subscriptions__subscriber=subscriber).first()
+
+
+def tariff_value(field: str):
+    """An expression for querysets of subscribers: `field` of the tariff in force (NULL without a
+    subscription) — for pages that read a tariff's figure beside their own counts in one query."""
+    return Subquery(
+        Subscription.objects.filter(subscriber_id=OuterRef("pk")).values(f"tariff__{field}")[:1]
+    )
 
 
 def subscription_for(*, subscriber: Subscriber) -> Subscription | None:
@@ -179,6 +187,7 @@ def billing_overview(*, subscriber: Subscriber, expand: str | None = None, page=
             money=summary["money"],
             debt=summary["debt"],
             tariff=subscription.tariff if subscription else None,
+            last_month=next((row["month"] for row in sections["last_monthly"]["rows"]), None),
         ),
     }
 
@@ -186,22 +195,27 @@ def billing_overview(*, subscriber: Subscriber, expand: str | None = None, page=
 _UNKNOWN = object()
 
 
-def balance_forecast(*, subscriber: Subscriber, money: Decimal, debt: Decimal, tariff=_UNKNOWN):
+def balance_forecast(
+    *, subscriber: Subscriber, money: Decimal, debt: Decimal, tariff=_UNKNOWN, last_month=_UNKNOWN
+):
     """ "Средств хватит до …": the last day of the last month the money on the account pays for,
     after the months already charged; None when there is debt, no advance or no fee. `tariff`
-    when the caller has it already (None: no subscription)."""
+    and `last_month` (of the last monthly charge) when the caller has read them already (None:
+    no subscription, no monthly charge yet)."""
     if debt > 0 or money <= 0:
         return None
     if tariff is _UNKNOWN:
         tariff = tariff_for_subscriber(subscriber=subscriber)
     if debt > 0 or money <= 0 or tariff is None or tariff.monthly_fee <= 0:
         return None
-    last = (
-        Invoice.objects.filter(subscriber=subscriber, kind="monthly")
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    ) or timezone.localdate().replace(day=1)
+    if last_month is _UNKNOWN:
+        last_month = (
+            Invoice.objects.filter(subscriber=subscriber, kind="monthly")
+            .order_by("-month")
+            .values_list("month", flat=True)
+            .first()
+        )
+    last = last_month or timezone.localdate().replace(day=1)
     months = int(money // tariff.monthly_fee)
     month_index = last.year * 12 + last.month - 1 + months
     first = datetime.date(month_index // 12, month_index % 12 + 1, 1)

@@ -52,3 +52,45 @@ def amount(value) -> str:
         return ""
     text = f"{abs(value):,.2f}".replace(",", NBSP).replace(".", ",")
     return f"−{text}" if value < 0 else text
+
+
+class WindowPage:
+    """A page of a newest-first list without counting the list: one more row is read to know
+    whether an older page exists ("Newer" / "Older" links, no "page N of M"). The same attributes
+    as Django's Page for those links."""
+
+    def __init__(self, rows, number, per_page: int):
+        try:
+            self.number = max(int(number), 1)
+        except (TypeError, ValueError):
+            self.number = 1
+        offset = (self.number - 1) * per_page
+        found = list(rows[offset : offset + per_page + 1])
+        if not found and self.number > 1:  # past the end (an old link): the last page instead
+            from django.core.paginator import Paginator
+
+            last = Paginator(rows, per_page).get_page(self.number)
+            self.number, found = last.number, list(last.object_list)
+        self.object_list = found[:per_page]
+        self._more = len(found) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self._more or self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1

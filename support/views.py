@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from onebuh import files
 from onebuh.limits import limit_hit
-from onebuh.listing import UrlPattern, choice_labels, local_datetime
+from onebuh.listing import UrlPattern, WindowPage, choice_labels, local_datetime
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
@@ -69,7 +68,7 @@ def index(request):
     tickets = tickets_for_member(membership=request.membership).only(
         "pk", "subject", "category", "status", "opened_at", "reacted_at", "reaction_due_at"
     )
-    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    page = WindowPage(tickets, request.GET.get("page"), 30)
     return render(
         request,
         "support/index.html",
