@@ -9,9 +9,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_mixins import AuditedAdminMixin, QuickChangeListMixin
-from onebuh.admin_scope import CappedCountPaginator
+from onebuh.admin_mixins import QuickChangeListMixin
+from onebuh.admin_scope import CappedCountPaginator, ScopedNotFoundMixin
 from onebuh.listing import choice_labels
+from subscribers.admin_audit import AuditedAdminMixin
 
 from ..models import (
     PARTNER_CATEGORIES,
@@ -134,6 +135,7 @@ class TicketAdminForm(forms.ModelForm):
 @admin.register(Ticket)
 class TicketAdmin(
     QuickChangeListMixin,
+    ScopedNotFoundMixin,
     AuditedAdminMixin,
     TicketActionsMixin,
     TicketAdminViews,
