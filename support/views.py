@@ -8,13 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onebuh import files
 from onebuh.limits import limit_hit
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
 from .access import attachment_for_member, onec_token_for_manager, ticket_for_member
-from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, attachment_response
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
 from .models import Article, Channel, ConnectClient, MessageAuthor, OneCFormToken
 from .selectors import articles_search, quota_usage, tickets_for_member
@@ -188,9 +187,7 @@ def ticket_rate_view(request, pk):
 @member_required
 def attachment_download(request, pk):
     attachment = attachment_for_member(membership=request.membership, pk=pk)
-    return files.download_response(
-        alias="default", name=attachment.file.name, filename=attachment.name
-    )
+    return attachment_response(attachment)
 
 
 @member_required
