@@ -9,17 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceKind, Subscription, Tariff
-from billing.periods import (
-    PAYMENT_TERM_DAYS,
-    month_end,
-    month_start,
-    next_month_start,
-    prorate,
-)
+from billing.periods import PAYMENT_TERM_DAYS, prorate
 from billing.selectors import monthly_invoice_exists
 from billing.usage import usage_for
+from onebuh.dates import month_end, month_start, next_month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber, SubscriberStatus
 
 from .ledger import INVOICE_COUNTER, ChargeLine, counter_lock, invoices_issue
@@ -104,7 +100,7 @@ def billing_run(*, now: datetime.datetime | None = None, subscriber_ids=None) ->
 def subscription_order(*, subscriber: Subscriber, tariff: Tariff, actor) -> Invoice | None:
     """3.1: the subscriber orders the service; the first invoice covers the rest of the month."""
     counter = counter_lock(INVOICE_COUNTER)
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     if Subscription.objects.filter(subscriber=subscriber).exists():
         raise ValidationError(_("The service is already ordered; change the tariff instead."))
     if not tariff.is_public:

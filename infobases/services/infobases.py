@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from onebuh.errors import Conflict
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import Membership, Subscriber
 
 from ..models import (
@@ -26,7 +27,6 @@ from ..models import (
 from .common import (
     check_infobase_limit,
     check_user_limit,
-    lock_subscriber,
     queue_operation,
     require_active,
 )
@@ -62,11 +62,14 @@ def infobase_create(
     with_demo_data: bool,
     actor,
     restore_from: str = "",
+    dt_admin: tuple[str, str] = ("", ""),
 ) -> Infobase:
     """Add an infobase from the catalog (empty or with demo data), or load it from a stored .dt.
 
-    `restore_from` is a file path relative to ONEBUH_INFOBASES_DIR (a backup or an upload).
+    `restore_from` is a file path relative to ONEBUH_INFOBASES_DIR (a backup or an upload);
+    `dt_admin` the (login, sealed password) of that dump's own administrator, if it has users.
     """
+    # Limit checks of one subscriber are serialised: two admins adding at once cannot both pass.
     subscriber = lock_subscriber(subscriber)
     require_active(subscriber)
     name = _clean_name(name)
@@ -87,6 +90,8 @@ def infobase_create(
     template = release.template_path if release else solution.template
     if restore_from:
         kind, params = OperationKind.LOAD, {"restore_from": restore_from}
+        if dt_admin[0]:
+            params["dt_admin"] = {"login": dt_admin[0], "password_sealed": dt_admin[1]}
     elif with_demo_data:
         kind, params = OperationKind.LOAD, {"template_dt": solution.demo_template}
     else:
@@ -206,6 +211,7 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
         raise ValidationError(_("Choose a role: full rights or user."))
     if membership.subscriber_id != infobase.subscriber_id:
         raise ValidationError(_("Only the subscriber's own members can get access (2.4)."))
+    # The user limit, and a removal of this member racing the grant, wait on the subscriber row.
     subscriber = lock_subscriber(infobase.subscriber)
     require_active(subscriber)
     if not infobase.is_live:
