@@ -1,13 +1,14 @@
 """Reads that need thought: the current membership and the terms version in force."""
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from billing.selectors import tariff_for_subscriber
+from billing.selectors import tariff_value
 from infobases.hooks import infobases_first_steps
 
-from .models import Invitation, Membership, TermsVersion
+from .models import Invitation, Membership, Subscriber, TermsVersion
 
 CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
@@ -48,11 +49,20 @@ def terms_forget_current() -> None:
 
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
-    colleagues → their access → first backup. None once every step is done."""
-    state = infobases_first_steps(subscriber=subscriber)
-    colleagues = member_count > 1 or Invitation.objects.filter(subscriber=subscriber).exists()
+    colleagues → their access → first backup. None once every step is done. One query."""
+
+    state = (
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .values(
+            has_tariff=tariff_value("pk"),
+            invited=Exists(Invitation.objects.filter(subscriber_id=OuterRef("pk"))),
+            **infobases_first_steps(),
+        )
+        .get()
+    )
+    colleagues = member_count > 1 or state["invited"]
     steps = [
-        (_("Choose a tariff"), "billing:tariffs", tariff_for_subscriber(subscriber=subscriber)),
+        (_("Choose a tariff"), "billing:tariffs", state["has_tariff"] is not None),
         (_("Add your first 1C base"), "infobases:add", state["has_infobase"]),
         (_("Invite your colleagues"), "subscribers:members", colleagues),
         (_("Give them access to the bases"), "infobases:access", state["people_with_access"] > 1),

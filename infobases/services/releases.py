@@ -20,6 +20,7 @@ from ..models import (
     ScheduledUpdate,
     UpdateStatus,
 )
+from ..selectors import releases_changed
 from .common import queue_operations
 
 # 6.2: planned work runs in the 01:00–06:00 GMT+5 window (onebuh.dates) and is announced at
@@ -44,6 +45,10 @@ def release_publish(*, release: Release, actor=None, now=None) -> int:
     )
     if not claimed:
         return 0
+
+    # After the commit: a list read before it must not cache the unpublished state again.
+    transaction.on_commit(releases_changed)
+    releases_changed()
     older = Q(release__isnull=True) | Q(release__released_on__lt=release.released_on)
     infobases = list(
         Infobase.objects.filter(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from billing.selectors import monthly_fee_for
 from onebuh.dates import day_bounds, local_date, month_start
+from onebuh.errors import Conflict
 from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -59,7 +60,7 @@ def claim_file(
     if CompensationClaim.objects.filter(
         subscriber=subscriber, downtime_date=downtime_date, status=ClaimStatus.PENDING
     ).exists():
-        raise ValidationError(
+        raise Conflict(
             _(
                 "A claim for %(date)s is already being reviewed; its decision will come in "
                 "the ticket. Add details there instead of filing another claim."
@@ -115,6 +116,7 @@ def claim_approve(
 ) -> CompensationClaim:
     """Approve with the agreed downtime (9.2: it may differ from the claim, with a note) and
     credit the month's due as bonuses, once (9.3)."""
+
     # Lock order (subscribers.locks): the subscriber, then its claim.
     subscriber = lock_subscriber(claim.subscriber_id)
     claim = CompensationClaim.objects.select_for_update().get(pk=claim.pk)
