@@ -22,7 +22,7 @@ def test_the_billing_page_shows_balances_invoices_payments_bonuses_and_history(
     subscribers_suspend_overdue()
     client.force_login(owner)
     client.get(reverse("billing:index"))  # the session's first request records the terms' use
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(13):
         response = client.get(reverse("billing:index"))
     html = response.content.decode()
     assert response.status_code == 200
