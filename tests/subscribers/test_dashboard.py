@@ -36,11 +36,11 @@ def test_dashboard_query_count_does_not_grow_with_members(
     MembershipFactory(subscriber=subscriber, role=MemberRole.USER)
     client.force_login(owner)
     client.get(reverse("subscribers:dashboard"))  # warm the session's terms flags
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("subscribers:dashboard"))
     for _ in range(30):
         MembershipFactory(subscriber=subscriber, role=MemberRole.USER)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(reverse("subscribers:dashboard"))
 
 
@@ -97,6 +97,6 @@ def test_first_steps_lead_a_new_owner_until_everything_is_done(
         InfobaseAccess.objects.create(
             infobase=infobase, membership=membership, role="user", login=membership.user.email
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         page = client.get(reverse("subscribers:dashboard")).content.decode()
     assert "Первые шаги" not in page
