@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from psycopg2.extras import execute_values
 
 from billing.models import Invoice, InvoiceStatus, LedgerEntry, LedgerKind, Payment, PaymentMethod
@@ -78,7 +79,12 @@ def clean_external_id(value) -> str:
         raise ValidationError(_("The payment needs its id or document number."))
     if len(text) > EXTERNAL_ID_MAX:
         raise ValidationError(
-            _("The payment id is longer than %(limit)s characters.") % {"limit": EXTERNAL_ID_MAX}
+            ngettext(
+                "The payment id is longer than %(limit)s character.",
+                "The payment id is longer than %(limit)s characters.",
+                EXTERNAL_ID_MAX,
+            )
+            % {"limit": EXTERNAL_ID_MAX}
         )
     if not text.isprintable():
         raise ValidationError(_("The payment id contains control characters."))

@@ -68,7 +68,7 @@ class CopyStatus(models.TextChoices):
 
 
 class BackupCopy(models.Model):
-    # DO_NOTHING in Django, ON DELETE CASCADE in PostgreSQL (migration 0006): the retention and
+    # DO_NOTHING in Django, ON DELETE CASCADE in PostgreSQL (migration 0008): the retention and
     # purge passes delete backups with one DELETE per chunk, never loading them to cascade
     # (they delete the copies' rows first themselves, which also covers SQLite).
     backup = models.ForeignKey(

@@ -14,12 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onebuh import files
 from outbox.services import outbox_enqueue
 from subscribers.models import Subscriber
 
-from .. import storage
+from .. import passwords, storage
 from ..models import Solution, UploadSession, UploadStatus
 from ..provisioning.dtfile import ONEC_CONTAINER_MAGIC, DumpRefused, looks_like_dt
 from .common import check_infobase_limit, lock_subscriber, require_active
@@ -48,6 +49,8 @@ def upload_start(
     name: str,
     solution: Solution | None = None,
     comment: str = "",
+    dt_admin_login: str = "",
+    dt_admin_password: str = "",
 ) -> UploadSession:
     """Check everything that can be checked before a byte is sent, then open the upload."""
     require_active(subscriber)
@@ -81,6 +84,8 @@ def upload_start(
         name=" ".join(name.split())[:100] or filename[:100],
         solution=solution,
         comment=comment,
+        dt_admin_login=dt_admin_login,
+        dt_admin_password_sealed=passwords.seal(dt_admin_password) if dt_admin_password else "",
         original_name=filename[:255],
         size_bytes=size,
         part_bytes=part_bytes_for(size),
@@ -114,7 +119,11 @@ def upload_receive_part(*, session: UploadSession, number: int, stream, length: 
     expected = session.part_length(number)
     if length != expected:
         raise ValidationError(
-            _("This part must be %(expected)s bytes, not %(length)s.")
+            ngettext(
+                "This part must be %(expected)s byte, not %(length)s.",
+                "This part must be %(expected)s bytes, not %(length)s.",
+                expected,
+            )
             % {"expected": expected, "length": length}
         )
     try:
@@ -224,8 +233,10 @@ def upload_finish(*, session_id) -> str:
             name=session.name,
             solution=session.solution,
             comment=session.comment,
+            dt_admin_login=session.dt_admin_login,
+            dt_admin_password_sealed=session.dt_admin_password_sealed,
         )
         UploadSession.objects.filter(pk=session.pk).update(
-            status=UploadStatus.DONE, placement=placement, message=""
+            status=UploadStatus.DONE, placement=placement, message="", dt_admin_password_sealed=""
         )
     return "done"

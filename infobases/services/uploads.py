@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -18,7 +19,18 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 @transaction.atomic
 def placement_request_record(
-    *, subscriber, uploaded_by, relative, size, sha256, original_name, name, solution, comment
+    *,
+    subscriber,
+    uploaded_by,
+    relative,
+    size,
+    sha256,
+    original_name,
+    name,
+    solution,
+    comment,
+    dt_admin_login: str = "",
+    dt_admin_password_sealed: str = "",
 ) -> PlacementRequest:
     from support.hooks import ticket_open_for_placement
 
@@ -28,6 +40,8 @@ def placement_request_record(
         solution=solution,
         name=" ".join(name.split())[:100] or original_name[:100],
         comment=comment,
+        dt_admin_login=dt_admin_login,
+        dt_admin_password_sealed=dt_admin_password_sealed,
         original_name=original_name[:255],
         file=relative,
         size_bytes=size,
@@ -37,9 +51,12 @@ def placement_request_record(
         subscriber=subscriber,
         opened_by=uploaded_by,
         subject=_("Place a local infobase: %(name)s") % {"name": request.name},
-        text=_(
+        text=ngettext(
+            "Please place the uploaded infobase in the service.\nFile: %(file)s, %(size)s byte, "
+            "SHA-256 %(sha)s.\nSolution: %(solution)s.\n%(comment)s",
             "Please place the uploaded infobase in the service.\nFile: %(file)s, %(size)s bytes, "
-            "SHA-256 %(sha)s.\nSolution: %(solution)s.\n%(comment)s"
+            "SHA-256 %(sha)s.\nSolution: %(solution)s.\n%(comment)s",
+            size,
         )
         % {
             "file": original_name,
@@ -77,10 +94,13 @@ def placement_request_place(*, request: PlacementRequest, actor) -> Infobase:
         with_demo_data=False,
         actor=actor,
         restore_from=request.file,
+        dt_admin=(request.dt_admin_login, request.dt_admin_password_sealed),
     )
     # A placed infobase of unknown origin may be modified: the operator decides on updates.
     infobase.is_typical = False
     infobase.save(update_fields=["is_typical"])
+    # The operation carries the sealed password now; it forgets it once 1C has been entered.
     request.status, request.infobase = PlacementStatus.PLACED, infobase
-    request.save(update_fields=["status", "infobase"])
+    request.dt_admin_password_sealed = ""
+    request.save(update_fields=["status", "infobase", "dt_admin_password_sealed"])
     return infobase

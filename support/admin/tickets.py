@@ -10,8 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_mixins import AuditedAdminMixin
-from onebuh.admin_scope import CappedCountPaginator
+from onebuh.admin_scope import CappedCountPaginator, ScopedNotFoundMixin
+from subscribers.admin_audit import AuditedAdminMixin
 
 from ..models import (
     PARTNER_CATEGORIES,
@@ -122,7 +122,13 @@ class TicketAdminForm(forms.ModelForm):
 
 
 @admin.register(Ticket)
-class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin.ModelAdmin):
+class TicketAdmin(
+    ScopedNotFoundMixin,
+    AuditedAdminMixin,
+    TicketActionsMixin,
+    TicketAdminViews,
+    admin.ModelAdmin,
+):
     form = TicketAdminForm
     list_display = (
         "pk",

@@ -12,7 +12,7 @@ from .channels import (
     UnknownSenderReply,
     hash_token,
 )
-from .knowledge import Article, CannedReply
+from .knowledge import Article, ArticleSection, ArticleTerm, CannedReply, TermField
 from .tickets import (
     DEFERRAL_REASONS,
     OPEN_STATUSES,
@@ -33,6 +33,8 @@ __all__ = [
     "OPEN_STATUSES",
     "PARTNER_CATEGORIES",
     "Article",
+    "ArticleSection",
+    "ArticleTerm",
     "Calendar",
     "CalendarException",
     "CalendarInterval",
@@ -56,6 +58,7 @@ __all__ = [
     "TicketAttachment",
     "TicketMailId",
     "TicketMessage",
+    "TermField",
     "TicketStatus",
     "UnknownSenderReply",
     "Weekday",

@@ -273,6 +273,6 @@ def test_deleting_a_backup_deletes_its_copy_rows_in_one_statement(
 
     backup = run_now(lambda: backup_request(infobase=ready_infobase, actor=owner))
     assert BackupCopy.objects.filter(backup=backup).exists()
-    with django_assert_num_queries(1):  # the database cascades (migration 0007)
+    with django_assert_num_queries(1):  # the database cascades (migration 0008)
         Backup.objects.filter(pk=backup.pk).delete()
     assert not BackupCopy.objects.exists()

@@ -26,6 +26,6 @@ def cascade_copies_in_postgresql(apps, schema_editor):
 
 class Migration(migrations.Migration):
     # Its own migration: Django adds 0006's foreign keys only at the end of that migration.
-    dependencies = [("infobases", "0006_backup_targets")]
+    dependencies = [("infobases", "0007_backup_targets")]
 
     operations = [migrations.RunPython(cascade_copies_in_postgresql, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('infobases', '0005_access_password_reveal'),
+        ('infobases', '0006_dt_admin'),
         ('subscribers', '0003_terms_accepted_at_signup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
