@@ -20,6 +20,7 @@ from billing.models import Invoice, InvoiceStatus, LedgerEntry, LedgerKind, Paym
 from billing.periods import ZERO, money
 from billing.statements.common import MAX_AMOUNT, TAX_ID
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscribers
 from subscribers.models import AuditEntry, Subscriber, SubscriberStatus
 
 from .lifecycle import subscribers_resume_settled
@@ -185,7 +186,7 @@ def payments_record_many(
     # The payment-vs-purge race: the purge locks the same subscriber rows (in id order, as here)
     # and re-checks the debt after taking the lock. A payment that commits first stops the purge;
     # one that waits for a purge that committed finds the subscriber purged and stays a credit.
-    list(Subscriber.objects.filter(pk__in=ids).order_by("pk").select_for_update().values("pk"))
+    lock_subscribers(ids)
     existing = _existing_by_identity(items)
     results: list[tuple[Payment | None, bool]] = []
     fresh: list[Payment] = []

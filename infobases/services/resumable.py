@@ -18,12 +18,13 @@ from django.utils.translation import ngettext
 
 from onebuh import files
 from outbox.services import outbox_enqueue
+from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber
 
 from .. import passwords, storage
 from ..models import Solution, UploadSession, UploadStatus
 from ..provisioning.dtfile import ONEC_CONTAINER_MAGIC, DumpRefused, looks_like_dt
-from .common import check_infobase_limit, lock_subscriber, require_active
+from .common import check_infobase_limit, require_active
 from .uploads import SHA256_RE, placement_request_record
 
 UPLOAD_FINISH_KIND = "infobases.upload_finish"

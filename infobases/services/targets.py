@@ -24,11 +24,11 @@ from onebuh.sealed import seal
 from outbox.services import outbox_enqueue_many
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber
 
 from .. import bucket, storage
 from ..models import MAX_TARGETS, BackupCopy, BackupTarget, CopyStatus
-from .common import lock_subscriber
 
 logger = logging.getLogger(__name__)
 BACKUP_COPY_KIND = "infobases.backup_copy"
