@@ -18,7 +18,6 @@ from ..models import (
     Calendar,
     CalendarException,
     CalendarInterval,
-    CannedReply,
     ConnectClient,
     InboundMessage,
     OneCFormToken,
@@ -87,12 +86,6 @@ class PartnerAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "is_published", "updated_at")
     list_filter = ("is_published",)
-    search_fields = ("title", "body")
-
-
-@admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
-    list_display = ("title",)
     search_fields = ("title", "body")
 
 

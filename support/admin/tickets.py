@@ -30,6 +30,7 @@ from ..services import (
 )
 from .actions import TicketActionsMixin
 from .context import customer_context
+from .macros import MacroChoiceForm, TicketMacroViews
 from .queues import AssigneeFilter, PartnerFirmFilter, QueueFilter, search_tickets, sla_badge
 from .views import TicketAdminViews
 
@@ -122,7 +123,9 @@ class TicketAdminForm(forms.ModelForm):
 
 
 @admin.register(Ticket)
-class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin.ModelAdmin):
+class TicketAdmin(
+    AuditedAdminMixin, TicketActionsMixin, TicketMacroViews, TicketAdminViews, admin.ModelAdmin
+):
     form = TicketAdminForm
     list_display = (
         "pk",
@@ -203,6 +206,7 @@ class TicketAdmin(AuditedAdminMixin, TicketActionsMixin, TicketAdminViews, admin
             extra_context = {
                 **(extra_context or {}),
                 "customer": customer_context(ticket=ticket, user=request.user),
+                "macro_picker": MacroChoiceForm() if ticket.is_open else None,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -12,7 +12,8 @@ from .channels import (
     UnknownSenderReply,
     hash_token,
 )
-from .knowledge import Article, CannedReply
+from .knowledge import Article
+from .macros import Macro, MacroAssignee, MacroStatus
 from .tickets import (
     DEFERRAL_REASONS,
     OPEN_STATUSES,
@@ -36,7 +37,6 @@ __all__ = [
     "Calendar",
     "CalendarException",
     "CalendarInterval",
-    "CannedReply",
     "Category",
     "Channel",
     "ConnectBindingCode",
@@ -45,6 +45,9 @@ __all__ = [
     "DecisionReason",
     "ExceptionKind",
     "InboundMessage",
+    "Macro",
+    "MacroAssignee",
+    "MacroStatus",
     "MailDirection",
     "MessageAuthor",
     "OneCFormToken",
