@@ -30,10 +30,11 @@ run: $(STAMP) sysdeps
 	$(PY) manage.py seed_demo
 	$(VENV)/bin/honcho -f Procfile.dev start --port 8000
 
-## make test: lint, migrations check, compose schema, the whole suite on PostgreSQL + Redis
+## make test: lint, import contracts (pyproject.toml), migrations check, compose schema, the whole suite on PostgreSQL + Redis
 test: $(STAMP) sysdeps services browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=onebuh.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=onebuh.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from onebuh.admin_mixins import AuditedAdminMixin
+from subscribers.admin_audit import AuditedAdminMixin
 
 from .models import ApiToken
 

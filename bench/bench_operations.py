@@ -19,7 +19,7 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)  # no per-page progres
 from django.utils import timezone  # noqa: E402
 
 from billing import load as billing_load  # noqa: E402
-from billing.compensation import month_bounds, month_start  # noqa: E402
+from onebuh.dates import month_bounds, month_start  # noqa: E402
 from operations import load  # noqa: E402
 from operations.models import (  # noqa: E402
     CompensationCredit,

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
 from onebuh.admin_scope import CappedCountPaginator
+from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import SubscriberStatus, SuspensionReason

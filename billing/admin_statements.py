@@ -12,7 +12,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
+from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.models import Subscriber
 
 from .models import (

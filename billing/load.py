@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from onebuh.dates import month_start
+
 from .demo import TARIFFS
 from .models import LedgerEntry, LedgerKind, Subscription, Tariff
 
@@ -60,7 +62,7 @@ def generate(*, subscriber_ids, seed, ledger_entries_per_subscriber: int = 0) ->
             subscriber_id=pk,
             tariff=rng.choice(tariffs),
             started_at=now,
-            billable_from=timezone.localdate(now).replace(day=1),
+            billable_from=month_start(timezone.localdate(now)),
         )
         for pk in subscriber_ids
     ]

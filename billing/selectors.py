@@ -1,6 +1,5 @@
 """Reads other apps rely on (the tariff, the fee, the balances) and the billing page's reads."""
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
@@ -11,10 +10,11 @@ from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from onebuh.dates import month_end, month_shift, month_start
 from subscribers.models import Subscriber, SubscriberStatus, SuspensionReason
 
 from .models import Invoice, InvoiceKind, InvoiceStatus, LedgerEntry, Subscription, Tariff
-from .periods import PURGE_AFTER_DAYS, ZERO, month_start
+from .periods import PURGE_AFTER_DAYS, ZERO
 
 _ZERO_SUM = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -208,11 +208,9 @@ def balance_forecast(*, subscriber: Subscriber, money: Decimal, debt: Decimal):
         .order_by("-month")
         .values_list("month", flat=True)
         .first()
-    ) or timezone.localdate().replace(day=1)
+    ) or month_start(timezone.localdate())
     months = int(money // tariff.monthly_fee)
-    month_index = last.year * 12 + last.month - 1 + months
-    first = datetime.date(month_index // 12, month_index % 12 + 1, 1)
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return month_end(month_shift(last, months))
 
 
 def monthly_invoice_exists(*, month: datetime.date):

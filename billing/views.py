@@ -14,10 +14,10 @@ from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import MemberRole
 
-from .access import invoice_for_member, statement_for_member
+from .access import invoice_for_member, promised_payment_running_for, statement_for_member
 from .documents import act_pdf, invoice_pdf, pdf_response, statement_pdf
 from .forms import TariffChoiceForm
-from .models import PromisedPayment, Tariff
+from .models import Tariff
 from .selectors import HISTORY_SECTIONS, billing_overview, subscription_for
 from .services import (
     first_invoice_preview,
@@ -42,9 +42,7 @@ def index(request):
         subscriber=subscriber,
         operator=settings.ONEBUH_OPERATOR,
         promise_offer=promised_payment_offer(subscriber=subscriber),
-        promise=PromisedPayment.objects.filter(
-            subscriber=subscriber, ends_at__gt=timezone.now()
-        ).first(),
+        promise=promised_payment_running_for(membership=request.membership),
     )
     return render(request, "billing/index.html", context)
 

@@ -21,6 +21,8 @@ from .models import (
     Infobase,
     InfobaseAccess,
     InfobaseStatus,
+    PlacementRequest,
+    RegistrationNumber,
     UploadSession,
 )
 
@@ -37,6 +39,22 @@ def infobases_visible_to(*, membership: Membership) -> QuerySet:
     if not membership.can_manage:
         qs = qs.filter(accesses__membership=membership)
     return qs
+
+
+def placements_visible_to(*, membership: Membership) -> QuerySet[PlacementRequest]:
+    """The subscriber's placement requests; managers only (others see none)."""
+    if not membership.can_manage:
+        return PlacementRequest.objects.none()
+    return PlacementRequest.objects.filter(subscriber_id=membership.subscriber_id)
+
+
+def registration_numbers_visible_to(*, membership: Membership, user) -> QuerySet:
+    """2.3: managers see every registration number of the subscriber, other members their own
+    (`user` is the signed-in person, the member's user)."""
+    numbers = RegistrationNumber.objects.filter(subscriber_id=membership.subscriber_id)
+    if not membership.can_manage:
+        numbers = numbers.filter(user_email__iexact=user.email)
+    return numbers
 
 
 def infobase_for_member(*, membership: Membership, pk) -> Infobase:
@@ -87,6 +105,9 @@ def own_access_for_member(*, membership: Membership, pk) -> InfobaseAccess:
 
 
 def member_for_access(*, membership: Membership, pk) -> Membership:
+    """A member of the subscriber to grant access to; only managers grant (else 404)."""
+    if not membership.can_manage:
+        raise Http404
     return get_for_member(Membership.objects.select_related("user"), membership=membership, pk=pk)
 
 

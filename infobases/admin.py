@@ -6,8 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
 from onebuh.admin_scope import PartnerScopedAdminMixin
+from subscribers.admin_audit import AuditedAdminMixin
 
 from . import reporting, selectors, services
 from .forms import NumbersImportForm, ReportForm
@@ -259,6 +260,7 @@ class PlacementRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "name",
         "solution",
         "comment",
+        "dt_admin_login",
         "original_name",
         "size_bytes",
         "sha256",
@@ -271,6 +273,7 @@ class PlacementRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "subscriber",
         "uploaded_by",
         "comment",
+        "dt_admin_login",
         "original_name",
         "size_bytes",
         "sha256",

@@ -49,6 +49,29 @@ class UploadStartForm(forms.Form):
         empty_label=_("— not sure —"),
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    dt_admin_login = forms.CharField(
+        label=_("Administrator's login in the infobase"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "If the infobase has users, give the login and password of one with full rights: "
+            "the service adds its own account through it. Leave empty if the base has no users."
+        ),
+    )
+    dt_admin_password = forms.CharField(
+        label=_("Administrator's password"),
+        max_length=255,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["dt_admin_login"] = (cleaned.get("dt_admin_login") or "").strip()
+        if cleaned.get("dt_admin_password") and not cleaned["dt_admin_login"]:
+            self.add_error("dt_admin_login", _("Give the login of the administrator too."))
+        return cleaned
 
 
 class AccessForm(forms.Form):

@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from onebuh.dates import day_bounds, day_start
 from onebuh.exports import Sheet, column_widths, csv_bytes, xlsx_bytes
 from subscribers.models import LegalForm
 
@@ -59,11 +60,7 @@ SUBSCRIBER_COLUMNS = {
 
 
 def _bounds(date_from: datetime.date, date_to: datetime.date):
-    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
-    )
-    return start, end
+    return day_start(date_from), day_bounds(date_to)[1]
 
 
 def report_header(legal_form: str) -> list[str]:

@@ -22,6 +22,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .remote import client_ip
+
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -135,8 +137,6 @@ class LimitMiddleware:
         # Sign-ups per address (issue 18): counted before allauth's view runs.
         match = request.resolver_match
         if request.method == "POST" and match and match.url_name == "account_signup":
-            from subscribers.audit import client_ip
-
             try:
                 limit_hit("signup_ip", client_ip(request))
             except RateLimited as error:
@@ -158,8 +158,6 @@ def throttled(error: RateLimited):
 
 def token_failures_check(request) -> None:
     """Before a token is checked: an address with too many wrong tokens waits (issue 18)."""
-    from subscribers.audit import client_ip
-
     wait = limit_exceeded("token_failure_ip", client_ip(request))
     if wait:
         raise throttled(RateLimited(name="token_failure_ip", retry_after=wait))
@@ -167,8 +165,6 @@ def token_failures_check(request) -> None:
 
 def token_failure_record(request) -> None:
     """Count a wrong or revoked token against the caller's address."""
-    from subscribers.audit import client_ip
-
     # Counted only; the next attempt is refused by token_failures_check.
     with contextlib.suppress(RateLimited):
         limit_hit("token_failure_ip", client_ip(request))

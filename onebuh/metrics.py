@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from onebuh import dates
+
 HEARTBEAT_KEY = "onebuh:metrics:heartbeat:{name}"
 DAY_COUNTER_KEY = "onebuh:metrics:{name}:{day}"
 STUCK_AFTER = datetime.timedelta(hours=1)
@@ -73,7 +75,7 @@ class BusinessCollector:
 
     def collect(self):
         now = timezone.now()
-        day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        day_start = dates.day_start(now)
         yield from self._operations(now)
         yield from self._outbox(now)
         yield from self._mail(now)

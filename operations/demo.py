@@ -3,11 +3,12 @@
 Idempotent: each object is looked up by its title or by the demo subscriber first.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from onebuh.dates import at_time, local_date
 from subscribers.models import Subscriber, User
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
     WorkKind,
 )
 from .services import claim_approve, claim_file, incident_record, technical_work_announce
-from .services.works import GMT5, PLANNED_NOTICE
+from .services.works import PLANNED_NOTICE
 
 INCIDENT_TITLE = "Недоступность облачной инфраструктуры 1С"
 WORK_TITLE = "Обновление платформы «1С:Предприятие» до 8.3.27"
@@ -35,7 +36,7 @@ def seed(*, log) -> None:
     now = timezone.now()
     if not Incident.objects.filter(title=INCIDENT_TITLE).exists():
         yesterday = timezone.localdate() - timedelta(days=1)
-        start = timezone.make_aware(datetime.combine(yesterday, time(10, 5)))
+        start = at_time(yesterday, time(10, 5))
         incident_record(
             incident=Incident(
                 title=INCIDENT_TITLE,
@@ -53,8 +54,8 @@ def seed(*, log) -> None:
     log(f"  operations: incident «{INCIDENT_TITLE}»")
     if not TechnicalWork.objects.filter(title=WORK_TITLE).exists():
         # 6.2: the first night window at least 48 hours ahead, 02:00–04:00 GMT+5.
-        day = (now + PLANNED_NOTICE).astimezone(GMT5).date() + timedelta(days=1)
-        start = datetime.combine(day, time(2, 0), tzinfo=GMT5)
+        day = local_date(now + PLANNED_NOTICE) + timedelta(days=1)
+        start = at_time(day, time(2, 0))
         technical_work_announce(
             work=TechnicalWork(
                 kind=WorkKind.PLANNED,

@@ -10,14 +10,23 @@ every subscriber does not query per subscriber.
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
 from onebuh.emails import send_templated_email
 from subscribers.models import MemberRole, Membership, Subscriber, SubscriberStatus
+from support.hooks import ticket_answer_by_staff
 
-from .models import Incident, StatusSubscription, TechnicalWork
+from .models import (
+    CompensationClaim,
+    Incident,
+    IncidentEvent,
+    StatusSubscription,
+    TechnicalWork,
+    WorkEvent,
+)
 from .selectors import work_subscriber_links
 
 CHUNK = 500
@@ -69,13 +78,14 @@ def subscriber_recipients(subscriber_ids=None) -> Iterator[tuple[Subscriber, lis
             yield subscriber, sorted({e.lower() for e in emails if e})
 
 
-def work_send_notices(*, work_id: int, event: str) -> int:
+def work_send_notices(*, work_id: int, event: WorkEvent) -> int:
     """6.2: notify the work's affected subscribers (announced, rescheduled, reminder, cancelled)."""
     work = TechnicalWork.objects.filter(pk=work_id).first()
     if work is None:
         return 0
-    cancelled = event == "cancelled"
-    if event != "cancelled" and work.cancelled_at is not None:
+    event = WorkEvent(event)
+    cancelled = event == WorkEvent.CANCELLED
+    if not cancelled and work.cancelled_at is not None:
         return 0  # Cancelled meanwhile: the cancellation notice says it all.
     ics = work_ics(work, cancelled=cancelled)
     ids = None if work.affects_all else work_subscriber_links([work.pk]).get(work.pk, [])
@@ -88,16 +98,16 @@ def work_send_notices(*, work_id: int, event: str) -> int:
             attachments=[("onebuh-works.ics", ics, "text/calendar")],
         )
         sent += 1
-    if event in ("announced", "rescheduled", "cancelled"):
+    if event != WorkEvent.REMINDER:  # the status page's followers get no reminders
         sent += status_send_update(work=work, event=f"work_{event}")
     return sent
 
 
-def incident_send_notices(*, incident_id: int, event: str) -> int:
+def incident_send_notices(*, incident_id: int, event: IncidentEvent) -> int:
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:
         return 0
-    return status_send_update(incident=incident, event=f"incident_{event}")
+    return status_send_update(incident=incident, event=f"incident_{IncidentEvent(event)}")
 
 
 def status_send_update(*, event: str, incident=None, work=None) -> int:
@@ -123,11 +133,6 @@ def status_send_update(*, event: str, incident=None, work=None) -> int:
 def claim_send_decision(*, claim_id: int) -> int:
     """Answer the claim's ticket with the decision (9.1: claims go through the ticket system);
     the support desk emails it. Without a staff author, email the subscriber directly."""
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from .models import CompensationClaim
-
     claim = (
         CompensationClaim.objects.select_related("subscriber", "opened_by", "decided_by", "ticket")
         .filter(pk=claim_id)
@@ -142,11 +147,9 @@ def claim_send_decision(*, claim_id: int) -> int:
         "site_url": settings.SITE_URL,
     }
     if claim.decided_by is not None and claim.decided_by.is_staff:
-        from support.services import ticket_reply
-
         with translation.override(settings.LANGUAGE_CODE):
             text = render_to_string("emails/operations-claim-decided-body.txt", context)
-        ticket_reply(ticket=claim.ticket, author=claim.decided_by, text=text.strip())
+        ticket_answer_by_staff(ticket=claim.ticket, author=claim.decided_by, text=text.strip())
         return 1
     emails = {claim.subscriber.responsible_email.lower()}
     if claim.opened_by is not None:

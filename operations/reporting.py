@@ -17,9 +17,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.compensation import compensation_amount, month_bounds
+from onebuh.dates import month_bounds
 from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
 
+from .compensation import compensation_amount
 from .models import CompensationCredit
 
 # The PDF is a register: one monospaced line per row. WeasyPrint lays out a line of text about

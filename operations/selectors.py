@@ -11,17 +11,17 @@ from datetime import date, datetime, timedelta
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from billing.compensation import (
-    Interval,
+from onebuh.dates import Interval, month_bounds
+from subscribers.models import Subscriber, SubscriberStateChange, SubscriberStatus
+
+from .compensation import (
     clip,
+    compensable_downtime,
     downtime_in_window,
     merge_intervals,
-    month_bounds,
     subtract_intervals,
     total,
 )
-from subscribers.models import Subscriber, SubscriberStateChange, SubscriberStatus
-
 from .models import Fault, Incident, IncidentLevel, TechnicalWork, WorkKind
 
 # 9.1 speaks of the service being unavailable: full (level 1) and partial (level 2)
@@ -220,10 +220,16 @@ _NOT_ACTIVE = (SubscriberStatus.SUSPENDED, SubscriberStatus.TERMINATED, Subscrib
 
 
 def downtime_intervals_for(*, subscriber_id: int, month: date):
-    """(counted, excluded) intervals of one subscriber's month; see billing.compensation."""
+    """(counted, excluded) intervals of one subscriber's month; see operations.compensation."""
     return month_downtime_data(month=month, subscriber_ids=[subscriber_id]).intervals_for(
         subscriber_id
     )
+
+
+def subscriber_month_downtime(*, subscriber, month: date) -> timedelta:
+    """The subscriber's compensable downtime in a month from the operator's own records (9.2)."""
+    counted, excluded = downtime_intervals_for(subscriber_id=subscriber.pk, month=month)
+    return compensable_downtime(counted=counted, excluded=excluded, month=month)
 
 
 def affected_subscriber_ids(data: MonthDowntimeData) -> set[int] | None:

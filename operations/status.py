@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.compensation import clip, merge_intervals, total
-
+from .compensation import clip, merge_intervals, total
 from .models import Component, Incident, IncidentLevel, TechnicalWork
 from .selectors import DOWNTIME_LEVELS, overlapping
 

@@ -1,11 +1,11 @@
 """Celery tasks: thin, take ids, call a service; safe to run twice or concurrently."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
 
-from billing.compensation import month_start
+from onebuh.dates import previous_month_start
 
 
 @shared_task
@@ -38,8 +38,7 @@ def works_send_reminders_task() -> int:
 
 
 def previous_month(today: date | None = None) -> date:
-    first = month_start(today or timezone.localdate())
-    return month_start(first - timedelta(days=1))
+    return previous_month_start(today or timezone.localdate())
 
 
 @shared_task

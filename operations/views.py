@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from subscribers.access import billing_required
 
-from .access import claim_for_member
+from .access import claim_for_member, claims_visible_to, credits_visible_to
 from .forms import ClaimForm
-from .models import CompensationClaim, CompensationCredit
+from .models import CompensationCredit
 from .services import claim_file
 
 
@@ -24,8 +24,8 @@ def _bonus_balance(subscriber):
 def statement(request):
     """The compensation statement: claims, credited amounts and the bonus balance."""
     subscriber = request.membership.subscriber
-    claims = CompensationClaim.objects.filter(subscriber=subscriber).select_related("credit")
-    credits = CompensationCredit.objects.filter(subscriber=subscriber).select_related("claim")
+    claims = claims_visible_to(membership=request.membership).select_related("credit")
+    credits = credits_visible_to(membership=request.membership).select_related("claim")
     return render(
         request,
         "operations/statement.html",

@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from .models import Invitation, Membership
@@ -23,12 +24,41 @@ def get_for_member(
     return get_object_or_404(queryset, pk=pk, **{field: membership.subscriber_id})
 
 
+def members_visible_to(*, membership: Membership) -> QuerySet[Membership]:
+    """The subscriber's members (every member sees the team)."""
+    return Membership.objects.filter(subscriber_id=membership.subscriber_id).select_related("user")
+
+
 def member_for_manager(*, membership: Membership, pk) -> Membership:
-    return get_for_member(Membership.objects.select_related("user"), membership=membership, pk=pk)
+    """A member of the subscriber, for its owners and administrators only (else 404, like a
+    missing one): the helper does not trust its caller's decorator."""
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(members_visible_to(membership=membership), membership=membership, pk=pk)
+
+
+def invitations_open_visible_to(*, membership: Membership) -> QuerySet[Invitation]:
+    """The subscriber's open invitations; managers only (others see none)."""
+    if not membership.can_manage:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        subscriber_id=membership.subscriber_id, accepted_at__isnull=True, revoked_at__isnull=True
+    )
 
 
 def invitation_for_manager(*, membership: Membership, pk) -> Invitation:
+    """An invitation of the subscriber, for its owners and administrators only (else 404)."""
+    if not membership.can_manage:
+        raise Http404
     return get_for_member(Invitation, membership=membership, pk=pk)
+
+
+def membership_of_user(*, user, subscriber_id) -> Membership:
+    """The person's own membership of that subscriber (the switcher), else 404."""
+    try:
+        return Membership.objects.get(user=user, subscriber_id=int(subscriber_id))
+    except (Membership.DoesNotExist, TypeError, ValueError) as error:
+        raise Http404 from error
 
 
 def member_required(view):

@@ -1,22 +1,20 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import (
-    AuditedAdminMixin,
-    ReadOnlyAdminMixin,
-    ReadOnlyInline,
-    admin_view_permissions,
-)
+from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline, admin_view_permissions
 from onebuh.admin_scope import PartnerScopedAdminMixin, consultant_firm_id
 
+from .admin_audit import AuditedAdminMixin
 from .audit import client_ip
 from .audit_actions import AuditAction, audit_action_label
 from .models import (
     AuditEntry,
     Invitation,
+    MemberRole,
     Membership,
     PartnerFirm,
     Subscriber,
@@ -25,7 +23,13 @@ from .models import (
     TermsVersion,
     User,
 )
-from .services import terms_publish, user_email_changed, user_password_changed
+from .services import (
+    membership_change_role,
+    membership_remove,
+    terms_publish,
+    user_email_changed,
+    user_password_changed,
+)
 
 admin.site.site_header = _("ONEbuh administration")
 admin.site.site_title = _("ONEbuh")
@@ -96,11 +100,35 @@ class PartnerFirmAdmin(admin.ModelAdmin):
     search_fields = ("name", "bin")
 
 
+class MembershipInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.instance.pk:
+                continue
+            was_owner = form.initial.get("role") == MemberRole.OWNER
+            deleting = self.can_delete and self._should_delete_form(form)
+            if was_owner and (deleting or "role" in form.changed_data):
+                raise forms.ValidationError(
+                    _("The owner's role cannot be changed and the owner cannot be removed.")
+                )
+            if "role" in form.changed_data and form.cleaned_data.get("role") == MemberRole.OWNER:
+                raise forms.ValidationError(_("The owner's role cannot be changed here."))
+
+
 class MembershipInline(admin.TabularInline):
+    """Roles changed and members removed here go through the same services as in the panel
+    (SubscriberAdmin.save_formset): what the old role granted in 1C ends with it (issue 18).
+    People join through invitations, so staff do not add members here."""
+
     model = Membership
+    formset = MembershipInlineFormSet
     extra = 0
-    autocomplete_fields = ("user",)
-    readonly_fields = ("created_at",)
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("user", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class StateChangeInline(ReadOnlyInline):
@@ -146,6 +174,23 @@ class SubscriberAdmin(PartnerScopedAdminMixin, AuditedAdminMixin, admin.ModelAdm
         if consultant_firm_id(request.user) is not None:
             return ("__str__", "legal_form", "bin", "status", "responsible_email")
         return super().get_list_display(request)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        for member_form in formset.forms:
+            membership = member_form.instance
+            if not membership.pk:
+                continue
+            if formset._should_delete_form(member_form):
+                membership_remove(membership=membership, actor=request.user)
+            elif "role" in member_form.changed_data:
+                membership_change_role(
+                    membership=Membership.objects.get(pk=membership.pk),
+                    role=member_form.cleaned_data["role"],
+                    actor=request.user,
+                )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_search_fields(self, request):
         if consultant_firm_id(request.user) is not None:

@@ -8,15 +8,18 @@ from django.views.decorators.http import require_POST
 
 from .access import (
     invitation_for_manager,
+    invitations_open_visible_to,
     manager_required,
     member_for_manager,
     member_required,
+    members_visible_to,
+    membership_of_user,
 )
 from .adapters import INVITATION_SESSION_KEY
 from .audit import client_ip
 from .forms import InvitationForm, MemberRoleForm, SubscriberForm
 from .middleware import TERMS_BANNER_SESSION_KEY
-from .models import Invitation, Membership, TermsVersion
+from .models import Invitation, TermsVersion
 from .selectors import CURRENT_SUBSCRIBER_SESSION_KEY, first_steps
 from .services import (
     invitation_accept,
@@ -33,7 +36,7 @@ from .services import (
 @member_required
 def dashboard(request):
     subscriber = request.membership.subscriber
-    members = list(Membership.objects.filter(subscriber=subscriber).select_related("user"))
+    members = list(members_visible_to(membership=request.membership))
     state_changes = subscriber.state_changes.select_related("actor")[:5]
     steps = (
         first_steps(subscriber=subscriber, member_count=len(members))
@@ -103,15 +106,8 @@ def members(request):
             else:
                 messages.success(request, _("The invitation is sent."))
                 return redirect("subscribers:members")
-    subscriber = membership.subscriber
-    member_list = Membership.objects.filter(subscriber=subscriber).select_related("user")
-    invitations = (
-        Invitation.objects.filter(
-            subscriber=subscriber, accepted_at__isnull=True, revoked_at__isnull=True
-        )
-        if membership.can_manage
-        else Invitation.objects.none()
-    )
+    member_list = members_visible_to(membership=membership)
+    invitations = invitations_open_visible_to(membership=membership)
     return render(
         request,
         "subscribers/members.html",
@@ -190,9 +186,7 @@ def invitation_accept_view(request, token):
 @login_required
 @require_POST
 def switch_subscriber(request):
-    membership = get_object_or_404(
-        Membership, user=request.user, subscriber_id=request.POST.get("subscriber")
-    )
+    membership = membership_of_user(user=request.user, subscriber_id=request.POST.get("subscriber"))
     request.session[CURRENT_SUBSCRIBER_SESSION_KEY] = membership.subscriber_id
     return redirect("subscribers:dashboard")
 

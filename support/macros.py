@@ -7,14 +7,13 @@ was saved always renders.
 """
 
 import re
-import zoneinfo
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
+from onebuh.dates import almaty
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def placeholder_values(*, ticket, actor) -> dict[str, str]:
     if ticket.opened_by_id is not None:
         person = ticket.opened_by.display_name
     person = person or ticket.sender_name or str(ticket.subscriber)
-    deadline = timezone.localtime(ticket.reaction_due_at, ALMATY)
+    deadline = timezone.localtime(ticket.reaction_due_at, almaty())
     return {
         "имя клиента": person,
         "абонент": str(ticket.subscriber),

@@ -3,13 +3,12 @@
 import datetime
 import statistics
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from onebuh.dates import month_bounds
 from subscribers.models import Membership, Subscriber
 
 from .models import (
@@ -19,14 +18,6 @@ from .models import (
     SupportKind,
     Ticket,
 )
-
-
-def month_bounds(moment: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """The calendar month (Almaty time) that contains `moment`: [start, end)."""
-    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    following = (start + datetime.timedelta(days=32)).replace(day=1)
-    return start, following
 
 
 @dataclass(frozen=True)
@@ -179,9 +170,7 @@ def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list
     business hours of the category's calendar (support.sla.business_time). One query."""
     from .sla import business_time
 
-    start, end = month_bounds(
-        datetime.datetime(month.year, month.month, 1, 12, tzinfo=ZoneInfo(settings.TIME_ZONE))
-    )
+    start, end = month_bounds(month)
     rows: dict[tuple, SlaReportRow] = {}
     durations: dict[tuple, list[datetime.timedelta]] = {}
     tickets = (tickets if tickets is not None else Ticket.objects.all()).filter(

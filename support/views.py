@@ -8,15 +8,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from infobases.access import infobases_visible_to
 from onebuh import files
 from onebuh.limits import limit_hit
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
-from .access import attachment_for_member, onec_token_for_manager, ticket_for_member
+from .access import (
+    attachment_for_member,
+    connect_clients_of_member,
+    onec_token_for_manager,
+    onec_tokens_visible_to,
+    ticket_for_member,
+)
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
-from .models import Article, Channel, ConnectClient, MessageAuthor, OneCFormToken
+from .models import Article, Channel, MessageAuthor
 from .selectors import articles_search, quota_usage, tickets_for_member
 from .services import (
     connect_code_issue,
@@ -27,12 +34,6 @@ from .services import (
     ticket_rate,
     ticket_reply,
 )
-
-
-def _infobases(membership):
-    from infobases.models import Infobase
-
-    return Infobase.objects.filter(subscriber_id=membership.subscriber_id).exclude(status="deleted")
 
 
 def _attempt(request, action, success: str) -> None:
@@ -81,7 +82,7 @@ def ticket_create(request):
     form = TicketForm(
         request.POST or None,
         request.FILES or None,
-        infobases=_infobases(membership),
+        infobases=infobases_visible_to(membership=membership),
         quotas=quotas,
         initial={"category": request.GET.get("category")},
     )
@@ -223,14 +224,12 @@ def article_suggest(request):
 @manager_required
 def tokens(request):
     membership = request.membership
-    form = TokenForm(request.POST or None, infobases=_infobases(membership))
+    form = TokenForm(request.POST or None, infobases=infobases_visible_to(membership=membership))
     raw = None
     if request.method == "POST" and form.is_valid():
         _token, raw = onec_token_issue(infobase=form.cleaned_data["infobase"], actor=request.user)
         messages.success(request, _("The token is issued. Copy it now: it is shown only once."))
-    token_list = OneCFormToken.objects.filter(
-        subscriber_id=membership.subscriber_id
-    ).select_related("infobase")
+    token_list = onec_tokens_visible_to(membership=membership).select_related("infobase")
     return render(
         request, "support/tokens.html", {"form": form, "tokens": token_list, "raw_token": raw}
     )
@@ -260,7 +259,5 @@ def connect_binding(request):
     if request.method == "POST":
         code = connect_code_issue(member=request.user, subscriber=membership.subscriber)
         messages.success(request, _("Send this code in the 1C-Connect chat within 30 minutes."))
-    clients = ConnectClient.objects.filter(
-        member=request.user, subscriber_id=membership.subscriber_id
-    )
+    clients = connect_clients_of_member(membership=membership)
     return render(request, "support/connect.html", {"code": code, "clients": clients})

@@ -5,10 +5,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from billing.access import invoice_for_member
+from billing.access import invoice_for_member, invoices_visible_to, ledger_entries_visible_to
 from billing.documents import invoice_pdf, pdf_response
-from billing.models import Invoice, InvoiceKind, InvoiceStatus, LedgerEntry, LedgerKind
+from billing.models import InvoiceKind, InvoiceStatus, LedgerKind
 from billing.selectors import balances_for, debt_for, purge_date_for, subscription_for
+from onebuh.dates import month_start
 
 from ..permissions import CanSeeBilling
 from .base import ApiView, FileApiView, TextField, nested
@@ -51,13 +52,11 @@ class InvoiceListApi(ApiView):
     @extend_schema(parameters=[FilterSerializer], responses=InvoiceOutput(many=True))
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
-        invoices = Invoice.objects.filter(
-            subscriber_id=self.membership.subscriber_id
-        ).select_related("tariff")
+        invoices = invoices_visible_to(membership=self.membership).select_related("tariff")
         if "status" in filters:
             invoices = invoices.filter(status=filters["status"])
         if "month" in filters:
-            invoices = invoices.filter(month=filters["month"].replace(day=1))
+            invoices = invoices.filter(month=month_start(filters["month"]))
         return self.paginated(invoices.order_by("-number"), InvoiceOutput)
 
 
@@ -107,7 +106,7 @@ class LedgerApi(ApiView):
     )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
-        entries = LedgerEntry.objects.filter(subscriber_id=self.membership.subscriber_id)
+        entries = ledger_entries_visible_to(membership=self.membership)
         if "kind" in filters:
             entries = entries.filter(kind=filters["kind"])
         if "date_from" in filters:

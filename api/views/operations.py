@@ -7,8 +7,8 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from operations.access import claim_for_member
-from operations.models import ClaimStatus, CompensationClaim, RejectReason
+from operations.access import claim_for_member, claims_visible_to
+from operations.models import ClaimStatus, RejectReason
 from operations.services import claim_file
 from operations.status import status_overview
 
@@ -58,9 +58,7 @@ class ClaimListApi(ApiView):
     @extend_schema(parameters=[FilterSerializer], responses=ClaimOutput(many=True))
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
-        claims = CompensationClaim.objects.filter(
-            subscriber_id=self.membership.subscriber_id
-        ).select_related("credit")
+        claims = claims_visible_to(membership=self.membership).select_related("credit")
         if "status" in filters:
             claims = claims.filter(status=filters["status"])
         return self.paginated(claims.order_by("-created_at", "-pk"), ClaimOutput)

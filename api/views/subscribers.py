@@ -5,9 +5,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from subscribers.access import get_for_member, invitation_for_manager, member_for_manager
+from subscribers.access import (
+    get_for_member,
+    invitation_for_manager,
+    invitations_open_visible_to,
+    member_for_manager,
+    members_visible_to,
+)
 from subscribers.forms import SubscriberForm
-from subscribers.models import Invitation, MemberRole, Membership
+from subscribers.models import MemberRole
 from subscribers.services import (
     SUBSCRIBER_DATA_FIELDS,
     invitation_create,
@@ -119,9 +125,7 @@ class MemberListApi(ApiView):
     @extend_schema(parameters=[FilterSerializer], responses=MemberOutput(many=True))
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
-        members = Membership.objects.filter(
-            subscriber_id=self.membership.subscriber_id
-        ).select_related("user")
+        members = members_visible_to(membership=self.membership)
         if "role" in filters:
             members = members.filter(role=filters["role"])
         if "search" in filters:
@@ -141,7 +145,7 @@ class MemberDetailApi(ApiView):
     @extend_schema(responses=MemberOutput)
     def get(self, request, pk):
         member = get_for_member(
-            Membership.objects.select_related("user"), membership=self.membership, pk=pk
+            members_visible_to(membership=self.membership), membership=self.membership, pk=pk
         )
         return Response(MemberOutput(member).data)
 
@@ -179,11 +183,9 @@ class InvitationListApi(ApiView):
 
     @extend_schema(responses=InvitationOutput(many=True), summary="Open invitations")
     def get(self, request):
-        invitations = Invitation.objects.filter(
-            subscriber_id=self.membership.subscriber_id,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-        ).order_by("-created_at", "-pk")
+        invitations = invitations_open_visible_to(membership=self.membership).order_by(
+            "-created_at", "-pk"
+        )
         return self.paginated(invitations, InvitationOutput)
 
     @extend_schema(

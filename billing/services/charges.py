@@ -9,15 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceKind, Subscription, Tariff
-from billing.periods import (
-    PAYMENT_TERM_DAYS,
-    month_end,
-    month_start,
-    next_month_start,
-    prorate,
-)
+from billing.periods import PAYMENT_TERM_DAYS, prorate
 from billing.selectors import monthly_invoice_exists
 from billing.usage import usage_for
+from onebuh.dates import month_end, month_start, next_month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber, SubscriberStatus

@@ -18,8 +18,9 @@ from billing.models import (
     LedgerKind,
     NoticeKind,
 )
-from billing.periods import PAYMENT_TERM_DAYS, ZERO, money, month_end
+from billing.periods import PAYMENT_TERM_DAYS, ZERO, money
 from billing.selectors import balances_by_subscriber, open_debt_by_subscriber
+from onebuh.dates import month_end
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber

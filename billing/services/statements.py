@@ -25,6 +25,7 @@ from billing.models import (
 )
 from billing.statements import StatementError, StatementLineData, parse_statement
 from billing.statements.common import decode
+from onebuh.dates import at_time
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
@@ -162,7 +163,7 @@ def _incoming(plan: LinePlan, subscriber: Subscriber, statement) -> IncomingPaym
 
 def _noon(day: datetime.date) -> datetime.datetime:
     # A statement gives the day only; noon keeps the day the same in any time zone we show.
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+    return at_time(day, datetime.time(12, 0))
 
 
 def _queue(*, plans: list[LinePlan], statement: BankStatement) -> None:

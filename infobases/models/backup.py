@@ -105,6 +105,11 @@ class PlacementRequest(models.Model):
     )
     name = models.CharField(_("infobase name"), max_length=100)
     comment = models.TextField(_("comment"), blank=True)
+    # The dump's own administrator (a customer's .dt brings its users, and 1C lets the portal's
+    # service account in only through one of them): the password sealed (infobases/passwords.py)
+    # and dropped once 1C has been entered with it.
+    dt_admin_login = models.CharField(_("administrator of the dump"), max_length=255, blank=True)
+    dt_admin_password_sealed = models.TextField(blank=True, editable=False)
     original_name = models.CharField(_("file name"), max_length=255)
     file = models.CharField(_("stored file"), max_length=500)
     size_bytes = models.BigIntegerField(_("size, bytes"))

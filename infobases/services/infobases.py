@@ -61,10 +61,12 @@ def infobase_create(
     with_demo_data: bool,
     actor,
     restore_from: str = "",
+    dt_admin: tuple[str, str] = ("", ""),
 ) -> Infobase:
     """Add an infobase from the catalog (empty or with demo data), or load it from a stored .dt.
 
-    `restore_from` is a file path relative to ONEBUH_INFOBASES_DIR (a backup or an upload).
+    `restore_from` is a file path relative to ONEBUH_INFOBASES_DIR (a backup or an upload);
+    `dt_admin` the (login, sealed password) of that dump's own administrator, if it has users.
     """
     subscriber = lock_subscriber(subscriber)
     require_active(subscriber)
@@ -86,6 +88,8 @@ def infobase_create(
     template = release.template_path if release else solution.template
     if restore_from:
         kind, params = OperationKind.LOAD, {"restore_from": restore_from}
+        if dt_admin[0]:
+            params["dt_admin"] = {"login": dt_admin[0], "password_sealed": dt_admin[1]}
     elif with_demo_data:
         kind, params = OperationKind.LOAD, {"template_dt": solution.demo_template}
     else:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onebuh.dates import month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber, SubscriberStatus
@@ -103,7 +104,7 @@ def removed_rows(accesses) -> list[dict]:
 @transaction.atomic
 def licences_record_renewals(*, month: datetime.date) -> int:
     """2.2: each month the rights of active subscribers' users are renewed. Safe to repeat."""
-    period = month.replace(day=1)
+    period = month_start(month)
     rows = (
         InfobaseAccess.objects.filter(
             infobase__status__in=LIVE_STATUSES,

@@ -81,10 +81,21 @@ def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | N
     Backup.objects.filter(pk=backup.pk).update(
         status=BackupStatus.DONE, file=relative, size_bytes=size, completed_at=now
     )
-    live_size = driver.size(ref=op.params["ref"])
+    live_size = _live_size(driver, op.params["ref"])
     Infobase.objects.filter(pk=op.infobase_id).update(size_bytes=live_size or size)
     backup.file = relative
     return backup
+
+
+def _live_size(driver: Driver, ref: str) -> int | None:
+    """The infobase's size is shown for the quota, not needed for the work: a DBMS that does
+    not answer leaves it unknown until the next backup measures it, and the base that was
+    created, loaded or dumped is not failed (and not done twice) for it."""
+    try:
+        return driver.size(ref=ref)
+    except ProvisioningError as error:
+        logger.warning("The size of infobase %s is unknown: %s", ref, error)
+        return None
 
 
 def _backup_once(op: Operation, driver: Driver, *, kind: str) -> Backup:
@@ -117,7 +128,16 @@ def _create(op: Operation, driver: Driver) -> None:
             restore_from = Path(params["template_dt"])
         else:
             restore_from = None
-        driver.create(ref=params["ref"], template=params["template"], restore_from=restore_from)
+        dt_admin = params.get("dt_admin")
+        admin = None
+        if dt_admin:  # A customer's .dt with its own users: 1C is entered as its administrator.
+            admin = (dt_admin["login"], passwords.unseal(dt_admin.get("password_sealed", "")) or "")
+        driver.create(
+            ref=params["ref"],
+            template=params["template"],
+            restore_from=restore_from,
+            admin=admin,
+        )
     blocked = Infobase.objects.filter(pk=op.infobase_id, blocked_at__isnull=False).exists()
     if blocked:  # Suspended while it was being created.
         driver.block(ref=params["ref"], message=_("Access to the service is suspended."))
@@ -125,8 +145,8 @@ def _create(op: Operation, driver: Driver) -> None:
         driver.publish(ref=params["ref"])
     if params.get("creator"):  # 14: whoever adds a base gets full rights to it
         _set_user(op, driver, params["creator"])
-        _forget_passwords(op)
-    _mark_ready(op, size_bytes=driver.size(ref=params["ref"]) or 0)
+    _forget_passwords(op)
+    _mark_ready(op, size_bytes=_live_size(driver, params["ref"]) or 0)
 
 
 def _drop(op: Operation, driver: Driver) -> None:
@@ -163,8 +183,9 @@ def _set_user(op: Operation, driver: Driver, p: dict) -> None:
 def _forget_passwords(op: Operation) -> None:
     """1C has the password now: the operation's row keeps no copy, not even a sealed one."""
     params = {k: v for k, v in op.params.items() if k != "password_sealed"}
-    if "creator" in params:
-        params["creator"] = {k: v for k, v in params["creator"].items() if k != "password_sealed"}
+    for nested in ("creator", "dt_admin"):
+        if nested in params:
+            params[nested] = {k: v for k, v in params[nested].items() if k != "password_sealed"}
     if params != op.params:
         Operation.objects.filter(pk=op.pk).update(params=params)
 

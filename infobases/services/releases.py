@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from onebuh.dates import first_works_window_at_or_after, in_works_window
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -19,26 +20,14 @@ from ..models import (
     UpdateStatus,
 )
 
-# 6.2: planned work runs 01:00–06:00 GMT+5 and is announced at least 48 hours ahead.
-WINDOW_START = datetime.time(1, 0)
-WINDOW_END = datetime.time(6, 0)
+# 6.2: planned work runs in the 01:00–06:00 GMT+5 window (onebuh.dates) and is announced at
+# least 48 hours ahead.
 NOTICE = datetime.timedelta(hours=48)
-
-
-def in_window(moment: datetime.datetime) -> bool:
-    local = timezone.localtime(moment).time()
-    return WINDOW_START <= local < WINDOW_END
 
 
 def first_window_after(moment: datetime.datetime) -> datetime.datetime:
     """The start of the first night window at least 48 hours after `moment`."""
-    earliest = timezone.localtime(moment + NOTICE)
-    start = timezone.make_aware(datetime.datetime.combine(earliest.date(), WINDOW_START))
-    if start < earliest:
-        start = timezone.make_aware(
-            datetime.datetime.combine(earliest.date() + datetime.timedelta(days=1), WINDOW_START)
-        )
-    return start
+    return first_works_window_at_or_after(moment + NOTICE)
 
 
 @transaction.atomic
@@ -94,7 +83,7 @@ def updates_start_due(*, now=None) -> int:
     Rows are claimed with SKIP LOCKED so two passes at once never start one update twice.
     """
     now = now or timezone.now()
-    if not in_window(now):
+    if not in_works_window(now):
         return 0
     due = list(
         ScheduledUpdate.objects.select_for_update(skip_locked=True, of=("self",))

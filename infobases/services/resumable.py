@@ -19,7 +19,7 @@ from onebuh import files
 from outbox.services import outbox_enqueue
 from subscribers.models import Subscriber
 
-from .. import storage
+from .. import passwords, storage
 from ..models import Solution, UploadSession, UploadStatus
 from ..provisioning.dtfile import ONEC_CONTAINER_MAGIC, DumpRefused, looks_like_dt
 from .common import check_infobase_limit, lock_subscriber, require_active
@@ -48,6 +48,8 @@ def upload_start(
     name: str,
     solution: Solution | None = None,
     comment: str = "",
+    dt_admin_login: str = "",
+    dt_admin_password: str = "",
 ) -> UploadSession:
     """Check everything that can be checked before a byte is sent, then open the upload."""
     require_active(subscriber)
@@ -81,6 +83,8 @@ def upload_start(
         name=" ".join(name.split())[:100] or filename[:100],
         solution=solution,
         comment=comment,
+        dt_admin_login=dt_admin_login,
+        dt_admin_password_sealed=passwords.seal(dt_admin_password) if dt_admin_password else "",
         original_name=filename[:255],
         size_bytes=size,
         part_bytes=part_bytes_for(size),
@@ -224,8 +228,10 @@ def upload_finish(*, session_id) -> str:
             name=session.name,
             solution=session.solution,
             comment=session.comment,
+            dt_admin_login=session.dt_admin_login,
+            dt_admin_password_sealed=session.dt_admin_password_sealed,
         )
         UploadSession.objects.filter(pk=session.pk).update(
-            status=UploadStatus.DONE, placement=placement, message=""
+            status=UploadStatus.DONE, placement=placement, message="", dt_admin_password_sealed=""
         )
     return "done"

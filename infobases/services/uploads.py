@@ -18,7 +18,18 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 @transaction.atomic
 def placement_request_record(
-    *, subscriber, uploaded_by, relative, size, sha256, original_name, name, solution, comment
+    *,
+    subscriber,
+    uploaded_by,
+    relative,
+    size,
+    sha256,
+    original_name,
+    name,
+    solution,
+    comment,
+    dt_admin_login: str = "",
+    dt_admin_password_sealed: str = "",
 ) -> PlacementRequest:
     from support.hooks import ticket_open_for_placement
 
@@ -28,6 +39,8 @@ def placement_request_record(
         solution=solution,
         name=" ".join(name.split())[:100] or original_name[:100],
         comment=comment,
+        dt_admin_login=dt_admin_login,
+        dt_admin_password_sealed=dt_admin_password_sealed,
         original_name=original_name[:255],
         file=relative,
         size_bytes=size,
@@ -77,10 +90,13 @@ def placement_request_place(*, request: PlacementRequest, actor) -> Infobase:
         with_demo_data=False,
         actor=actor,
         restore_from=request.file,
+        dt_admin=(request.dt_admin_login, request.dt_admin_password_sealed),
     )
     # A placed infobase of unknown origin may be modified: the operator decides on updates.
     infobase.is_typical = False
     infobase.save(update_fields=["is_typical"])
+    # The operation carries the sealed password now; it forgets it once 1C has been entered.
     request.status, request.infobase = PlacementStatus.PLACED, infobase
-    request.save(update_fields=["status", "infobase"])
+    request.dt_admin_password_sealed = ""
+    request.save(update_fields=["status", "infobase", "dt_admin_password_sealed"])
     return infobase

@@ -17,9 +17,9 @@ from ..access import (
     backup_for_download_link,
     backup_for_manager,
     infobase_for_manager,
+    registration_numbers_visible_to,
 )
 from ..forms import RestoreForm
-from ..models import RegistrationNumber
 from ..selectors import backup_list
 from .common import run
 
@@ -105,9 +105,7 @@ def restore(request, pk):
 def licences(request):
     """2.3: the registration numbers the rights holder assigned to the subscriber's users."""
     membership = request.membership
-    numbers = RegistrationNumber.objects.filter(
-        subscriber_id=membership.subscriber_id
+    numbers = registration_numbers_visible_to(
+        membership=membership, user=request.user
     ).select_related("solution")
-    if not membership.can_manage:
-        numbers = numbers.filter(user_email__iexact=request.user.email)
     return render(request, "infobases/licences.html", {"numbers": numbers})

@@ -15,9 +15,10 @@ from ..access import (
     infobase_for_manager,
     infobase_for_member,
     member_for_access,
+    placements_visible_to,
 )
 from ..forms import AccessForm, InfobaseAddForm, LockForm, RenameForm
-from ..models import PlacementRequest, Solution
+from ..models import Solution
 from ..selectors import (
     access_matrix,
     backup_list,
@@ -33,17 +34,11 @@ from .common import run
 @member_required
 def index(request):
     membership = request.membership
+    placements = placements_visible_to(membership=membership).select_related("solution")
     return render(
         request,
         "infobases/index.html",
-        {
-            "infobases": infobase_list(membership=membership),
-            "placements": PlacementRequest.objects.filter(
-                subscriber_id=membership.subscriber_id
-            ).select_related("solution")[:5]
-            if membership.can_manage
-            else [],
-        },
+        {"infobases": infobase_list(membership=membership), "placements": placements[:5]},
     )
 
 

@@ -12,8 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from billing.compensation import month_start
 from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.dates import month_start
 
 from ..models import (
     ClaimStatus,

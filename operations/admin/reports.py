@@ -9,9 +9,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from billing.compensation import month_start
 from onebuh import files
 from onebuh.admin_mixins import admin_view_permissions
+from onebuh.dates import month_start
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 

@@ -2,6 +2,7 @@
 downtime data (9.2) — and who follows the public status page."""
 
 import secrets
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,23 @@ class Component(models.TextChoices):
 class WorkKind(models.TextChoices):
     PLANNED = "planned", _("Planned")
     UNPLANNED = "unplanned", _("Unplanned")
+
+
+class WorkEvent(StrEnum):
+    """What a technical work's email tells its subscribers (6.2); the email templates compare
+    `event` with these values. Carried in `operations.work_notify` outbox rows."""
+
+    ANNOUNCED = "announced"
+    RESCHEDULED = "rescheduled"
+    REMINDER = "reminder"
+    CANCELLED = "cancelled"
+
+
+class IncidentEvent(StrEnum):
+    """What an incident's status-page email tells (6.3); `operations.incident_notify` rows."""
+
+    OPENED = "opened"
+    RESOLVED = "resolved"
 
 
 class IncidentLevel(models.IntegerChoices):

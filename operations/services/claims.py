@@ -1,16 +1,17 @@
 """Compensation claims (9.1, 9.2, 9.5): filed through the ticket system, decided by staff."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.compensation import month_start
+from onebuh.dates import day_bounds, local_date, month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
+from support.hooks import ticket_open_for_compensation_claim
 
 from ..models import ClaimStatus, CompensationClaim, CreditSource, RejectReason
 from ..selectors import month_downtime_data
@@ -18,15 +19,6 @@ from .credits import credit_month, lock_subscriber
 
 # 9.1: the claim gives a date and that day's total downtime, so at most a day.
 MAX_CLAIMED_PER_DAY = timedelta(hours=24)
-# The support desk's category for technical requests (6.4): the operator answers, 24/7.
-CLAIM_TICKET_CATEGORY = "technical"
-CLAIM_TICKET_CHANNEL = "web"
-
-
-def day_bounds(day: date):
-    tz = timezone.get_default_timezone()
-    start = datetime(day.year, day.month, day.day, tzinfo=tz)
-    return start, start + timedelta(days=1)
 
 
 def operator_downtime(*, subscriber_id: int, day: date) -> tuple[timedelta, timedelta]:
@@ -47,13 +39,11 @@ def claim_file(
     description: str = "",
 ) -> CompensationClaim:
     """9.1: a ticket in the ticket system plus the claim with the operator's figures beside it."""
-    from support.services import ticket_open
-
     today = timezone.localdate()
     errors = []
     if downtime_date > today:
         errors.append(_("The date of the downtime cannot be in the future."))
-    if downtime_date < timezone.localtime(subscriber.created_at).date():
+    if downtime_date < local_date(subscriber.created_at):
         errors.append(_("The subscriber was not registered yet on that date."))
     if claimed_downtime <= timedelta(0):
         errors.append(_("Give the total downtime: more than zero minutes."))
@@ -75,11 +65,9 @@ def claim_file(
         )
     on_date, in_month = operator_downtime(subscriber_id=subscriber.pk, day=downtime_date)
     hours, minutes = divmod(int(claimed_downtime.total_seconds()) // 60, 60)
-    ticket = ticket_open(
+    ticket = ticket_open_for_compensation_claim(
         subscriber=subscriber,
         opened_by=opened_by,
-        channel=CLAIM_TICKET_CHANNEL,
-        category=CLAIM_TICKET_CATEGORY,
         subject=_("Downtime compensation claim for %(date)s")
         % {"date": downtime_date.strftime("%d.%m.%Y")},
         text=_(

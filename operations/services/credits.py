@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from billing.compensation import compensation_amount, compensation_percent, full_hours
 from subscribers.models import Subscriber
 
+from ..compensation import compensation_amount, compensation_percent, full_hours
 from ..models import CompensationCredit
 
 

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
-from ..models import INCIDENT_TICKET_CATEGORIES, Incident, components_valid
+from ..models import INCIDENT_TICKET_CATEGORIES, Incident, IncidentEvent, components_valid
 
 
 def _check(incident: Incident, tickets) -> None:
@@ -28,9 +29,7 @@ def _check(incident: Incident, tickets) -> None:
         raise ValidationError(errors)
 
 
-def _notify(incident: Incident, event: str) -> None:
-    from outbox.services import outbox_enqueue
-
+def _notify(incident: Incident, event: IncidentEvent) -> None:
     outbox_enqueue(
         kind="operations.incident_notify", payload={"incident_id": incident.pk, "event": event}
     )
@@ -57,7 +56,7 @@ def incident_record(
         target=incident,
         data={"level": incident.level, "fault": incident.fault},
     )
-    _notify(incident, "resolved" if incident.ends_at else "opened")
+    _notify(incident, IncidentEvent.RESOLVED if incident.ends_at else IncidentEvent.OPENED)
     return incident
 
 
@@ -100,5 +99,5 @@ def incident_update(
         },
     )
     if before.ends_at is None and incident.ends_at is not None:
-        _notify(incident, "resolved")
+        _notify(incident, IncidentEvent.RESOLVED)
     return incident

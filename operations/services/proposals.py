@@ -10,18 +10,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.compensation import (
-    compensation_amount,
-    compensation_percent,
-    full_hours,
-    month_bounds,
-    month_start,
-)
 from billing.selectors import monthly_fees_for
+from onebuh.dates import month_bounds, month_start
 from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
+from ..compensation import compensation_amount, compensation_percent, full_hours
 from ..models import CompensationCredit, CompensationProposal, CreditSource, ProposalLine
 from ..selectors import downtime_by_subscriber
 from .credits import credit_month, lock_subscriber

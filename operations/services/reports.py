@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from billing.compensation import month_start
+from onebuh.dates import month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 

@@ -1,8 +1,7 @@
 """Technical works (6.2): announce, reschedule, cancel, finish, remind."""
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,17 +9,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onebuh.dates import within_one_works_window
+from outbox.services import outbox_enqueue, outbox_enqueue_many
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
 from ..banner import works_banner_forget
-from ..models import TechnicalWork, WorkKind, components_valid
+from ..models import TechnicalWork, WorkEvent, WorkKind, components_valid
 
-# 6.2: planned works are announced at least 48 hours ahead and run 01:00–06:00 GMT+5.
+# 6.2: planned works are announced at least 48 hours ahead and run 01:00–06:00 GMT+5 (the
+# window is onebuh.dates.works_window; Almaty time is GMT+5, onebuh.checks).
 PLANNED_NOTICE = timedelta(hours=48)
-GMT5 = dt_timezone(timedelta(hours=5), "GMT+5")
-PLANNED_WINDOW = (time(1, 0), time(6, 0))
 # The reminder goes out the day before the start (the announcement itself came ≥ 48 h ahead).
 REMINDER_LEAD = timedelta(hours=24)
 
@@ -45,12 +45,12 @@ def work_schedule_errors(
                 "the earliest start now is %(earliest)s GMT+5."
             )
             % {
-                "earliest": (announced_at + PLANNED_NOTICE)
-                .astimezone(GMT5)
-                .strftime("%d.%m.%Y %H:%M")
+                "earliest": timezone.localtime(announced_at + PLANNED_NOTICE).strftime(
+                    "%d.%m.%Y %H:%M"
+                )
             }
         )
-    if ends_at is not None and not _inside_night_window(starts_at, ends_at):
+    if ends_at is not None and not within_one_works_window(starts_at, ends_at):
         errors.append(
             _(
                 "Planned works run only between 01:00 and 06:00 GMT+5, the hours of least load "
@@ -58,14 +58,6 @@ def work_schedule_errors(
             )
         )
     return errors
-
-
-def _inside_night_window(starts_at: datetime, ends_at: datetime) -> bool:
-    start, end = starts_at.astimezone(GMT5), ends_at.astimezone(GMT5)
-    day = start.date()
-    window_start = datetime.combine(day, PLANNED_WINDOW[0], tzinfo=GMT5)
-    window_end = datetime.combine(day, PLANNED_WINDOW[1], tzinfo=GMT5)
-    return window_start <= start and end <= window_end
 
 
 def _check(work: TechnicalWork, *, announced_at: datetime) -> None:
@@ -78,10 +70,8 @@ def _check(work: TechnicalWork, *, announced_at: datetime) -> None:
         raise ValidationError(errors)
 
 
-def _notify(work: TechnicalWork, event: str) -> None:
+def _notify(work: TechnicalWork, event: WorkEvent) -> None:
     """Owed in the work's own transaction; the dispatcher writes one email row per recipient."""
-    from outbox.services import outbox_enqueue
-
     outbox_enqueue(kind="operations.work_notify", payload={"work_id": work.pk, "event": event})
 
 
@@ -107,7 +97,7 @@ def technical_work_announce(
         target=work,
         data={"kind": work.kind, "starts_at": work.starts_at.isoformat()},
     )
-    _notify(work, "announced")
+    _notify(work, WorkEvent.ANNOUNCED)
     return work
 
 
@@ -154,7 +144,7 @@ def technical_work_update(
         data={"rescheduled": rescheduled, "starts_at": work.starts_at.isoformat()},
     )
     if rescheduled and work.starts_at > now:
-        _notify(work, "rescheduled")
+        _notify(work, WorkEvent.RESCHEDULED)
     return work
 
 
@@ -171,7 +161,7 @@ def technical_work_cancel(*, work: TechnicalWork, actor=None) -> bool:
     works_banner_forget()  # an UPDATE sends no post_save: the cached banners must go by hand
     work.refresh_from_db()
     audit_record(action=AuditAction.WORK_CANCEL, actor=actor, target=work)
-    _notify(work, "cancelled")
+    _notify(work, WorkEvent.CANCELLED)
     return True
 
 
@@ -202,10 +192,11 @@ def works_send_reminders(*, now: datetime | None = None) -> int:
         # Claim the rows first: two beat runs racing each other remind each work once.
         ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
         TechnicalWork.objects.filter(pk__in=ids).update(reminder_sent_at=now)
-        from outbox.services import outbox_enqueue_many
-
         outbox_enqueue_many(
-            {"kind": "operations.work_notify", "payload": {"work_id": pk, "event": "reminder"}}
+            {
+                "kind": "operations.work_notify",
+                "payload": {"work_id": pk, "event": WorkEvent.REMINDER},
+            }
             for pk in ids
         )
     return len(ids)

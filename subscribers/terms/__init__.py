@@ -7,7 +7,8 @@ acceptance, with the banner).
 
 import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+from onebuh.dates import day_start
 
 FOLDER = Path(__file__).resolve().parent
 TITLE = "Условия использования услуги «ONEbuh: Облачная бухгалтерия 1С»"
@@ -18,7 +19,5 @@ def shipped_version() -> tuple[datetime.date, str, str, datetime.datetime]:
     path = sorted(FOLDER.glob("*.md"))[-1]
     version_date = datetime.date.fromisoformat(path.stem)
     # The version took effect on its date (Almaty), before any subscriber of this install joined.
-    published_at = datetime.datetime.combine(
-        version_date, datetime.time(0, 0), tzinfo=ZoneInfo("Asia/Almaty")
-    )
+    published_at = day_start(version_date)
     return version_date, TITLE, path.read_text(encoding="utf-8"), published_at

@@ -12,7 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onebuh.admin_mixins import AuditedAdminMixin, admin_view_permissions
+from onebuh.admin_mixins import admin_view_permissions
+from subscribers.admin_audit import AuditedAdminMixin
 
 from .. import macros
 from ..models import Macro, MacroAssignee, MacroStatus

@@ -9,7 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
+from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.models import Membership
 
 from ..mail.importer import inbound_discard, inbound_retry

@@ -10,8 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_mixins import AuditedAdminMixin
 from onebuh.admin_scope import CappedCountPaginator
+from subscribers.admin_audit import AuditedAdminMixin
 
 from ..models import (
     PARTNER_CATEGORIES,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from onebuh import files
 from onebuh.admin_mixins import admin_view_permissions
+from onebuh.dates import month_start, next_month_start, previous_month_start
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
@@ -238,9 +239,9 @@ class TicketAdminViews:
             year, number = request.GET.get("month", "").split("-")
             month = datetime.date(int(year), int(number), 1)
         except ValueError:
-            month = today.replace(day=1)
-        previous = (month - datetime.timedelta(days=1)).replace(day=1)
-        following = (month + datetime.timedelta(days=32)).replace(day=1)
+            month = month_start(today)
+        previous = previous_month_start(month)
+        following = next_month_start(month)
         rows = sla_report(month=month, tickets=self.get_queryset(request))
         export = request.GET.get("format")
         if export in ("csv", "xlsx"):

@@ -25,10 +25,10 @@ def manager(client, owner, tariff):
     return client
 
 
-def _start(client, content=DT, filename="base.dt", name="Локальная бухгалтерия"):
+def _start(client, content=DT, filename="base.dt", name="Локальная бухгалтерия", **fields):
     return client.post(
         reverse("infobases:upload_start"),
-        {"name": name, "filename": filename, "size": len(content), "comment": ""},
+        {"name": name, "filename": filename, "size": len(content), "comment": "", **fields},
     )
 
 
@@ -237,3 +237,56 @@ def test_the_completion_is_owed_in_the_outbox_and_a_rerun_after_the_join_finishe
     assert row.state == "sent"
     assert PlacementRequest.objects.get().sha256 == hashlib.sha256(DT).hexdigest()
     assert upload_finish(session_id=str(upload.pk)) == "skipped"
+
+
+def test_a_customers_dt_with_its_own_users_is_placed_through_its_administrator(
+    manager, subscriber, solution, settings, tmp_path, run_now, operator_engineer
+):
+    """A customer's .dt brings its own users, and 1C lets the portal's service account in only
+    through one of them (issue 17): the upload form asks for that administrator; the password is
+    sealed at rest, handed to 1C once when the base is placed, then forgotten everywhere."""
+    import json
+
+    from infobases.models import Infobase, Operation
+    from infobases.services import placement_request_place
+    from tests.infobases.fake_1c import DT_MAGIC, install, load_state
+
+    (tmp_path / "1c").mkdir()
+    fakes = install(tmp_path / "1c")
+    settings.ONEBUH_INFOBASES_DRIVER = "cluster"
+    settings.ONEBUH_1C_CLUSTER = fakes["config"]
+    users = {"Иванов": {"password": "Пароль-1С", "admin": True, "active": True, "profiles": []}}
+    content = {"users": users, "config": "bk", "extensions": {}, "data": {}, "support": "x"}
+    dump = DT_MAGIC + json.dumps(content, ensure_ascii=False).encode()
+    page = manager.get(reverse("infobases:upload")).content.decode()
+    assert 'name="dt_admin_login"' in page and 'type="password" name="dt_admin_password"' in page
+
+    state = _upload(
+        manager, run_now, content=dump, dt_admin_login=" Иванов ", dt_admin_password="Пароль-1С"
+    )
+
+    assert state["status"] == "done", state
+    request = PlacementRequest.objects.get()
+    assert request.dt_admin_login == "Иванов"
+    assert request.dt_admin_password_sealed and "Пароль-1С" not in request.dt_admin_password_sealed
+    assert UploadSession.objects.get().dt_admin_password_sealed == ""
+    request.solution = solution
+    request.save(update_fields=["solution"])
+    infobase = run_now(lambda: placement_request_place(request=request, actor=operator_engineer))
+
+    infobase = Infobase.objects.get(pk=infobase.pk)
+    operation = Operation.objects.get(infobase=infobase, kind="load")
+    assert infobase.status == "ready", operation.message
+    service_login = fakes["config"]["infobase_user"]
+    assert load_state(fakes["state"])["infobases"][infobase.ref]["users"][service_login]["admin"]
+    request.refresh_from_db()
+    assert request.dt_admin_password_sealed == ""
+    params = Operation.objects.get(infobase=infobase, kind="load").params
+    assert params["dt_admin"] == {"login": "Иванов"}
+
+
+def test_a_password_without_the_administrators_login_is_refused(manager):
+    response = _start(manager, dt_admin_password="secret")
+    assert response.status_code == 400
+    assert "логин" in response.json()["error"].lower()
+    assert not UploadSession.objects.exists()

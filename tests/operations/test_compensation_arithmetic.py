@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.compensation import (
+from onebuh.dates import month_bounds
+from operations.compensation import (
     compensable_downtime,
     compensation_amount,
     full_hours,
     merge_intervals,
-    month_bounds,
     subtract_intervals,
 )
 

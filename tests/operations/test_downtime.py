@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from billing.compensation import subscriber_month_downtime
 from operations.models import Fault, IncidentLevel, WorkKind
+from operations.selectors import subscriber_month_downtime
 from subscribers.models import SubscriberStatus, SuspensionReason
 from subscribers.services import subscriber_change_state
 from tests.factories import SubscriberFactory

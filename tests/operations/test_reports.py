@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from billing.compensation import month_bounds
 from billing.models import LedgerEntry, LedgerKind
+from onebuh.dates import month_bounds
 from operations.models import CompensationReport, ReportStatus
 from operations.reporting import render_csv, render_pdf_report, render_xlsx, report_for_month
 from operations.services import (

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from onebuh.admin_mixins import AuditedAdminMixin
+from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.models import AuditEntry, Subscriber, User
 from support.models import PartnerAssignment
 

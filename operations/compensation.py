@@ -1,17 +1,16 @@
 """Downtime compensation arithmetic (9.3, 9.5): pure functions over intervals and money.
 
-Owned by the operations app (issue 6) though it lives in billing: billing and operations both
-need the one rule for "how much is a month's downtime worth". Everything here is pure except
-`subscriber_month_downtime`, which loads the operator's records through operations.selectors.
+The one rule for "how much is a month's downtime worth"; only operations uses it (claims,
+proposals, credits, reports, the status page's uptime). The operator's records are loaded by
+`operations.selectors` (`subscriber_month_downtime`, `month_downtime_data`), months and days come
+from `onebuh.dates`.
 """
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
-
-Interval = tuple[datetime, datetime]
+from onebuh.dates import Interval, month_bounds
 
 HOUR = timedelta(hours=1)
 CENT = Decimal("0.01")
@@ -41,21 +40,6 @@ def compensation_amount(monthly_fee: Decimal, downtime: timedelta) -> Decimal:
         return Decimal("0.00")
     percent = compensation_percent(downtime)
     return (Decimal(monthly_fee) * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def month_start(month: date) -> date:
-    return month.replace(day=1)
-
-
-def month_bounds(month: date) -> Interval:
-    """The calendar month (Almaty time, 9.3) containing `month` as [start, end) aware datetimes."""
-    first = month_start(month)
-    following = (first + timedelta(days=32)).replace(day=1)
-    tz = timezone.get_default_timezone()
-    return (
-        datetime(first.year, first.month, 1, tzinfo=tz),
-        datetime(following.year, following.month, 1, tzinfo=tz),
-    )
 
 
 def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
@@ -123,12 +107,3 @@ def compensable_downtime(
     at the current time by the caller.
     """
     return downtime_in_window(counted=counted, excluded=excluded, window=month_bounds(month))
-
-
-def subscriber_month_downtime(*, subscriber, month: date) -> timedelta:
-    """The subscriber's compensable downtime in a month from the operator's own records (9.2)."""
-    # Imported here: billing must not depend on operations at import time.
-    from operations.selectors import downtime_intervals_for
-
-    counted, excluded = downtime_intervals_for(subscriber_id=subscriber.pk, month=month)
-    return compensable_downtime(counted=counted, excluded=excluded, month=month)
