@@ -4,12 +4,13 @@ their firm (`support.PartnerAssignment`) and those subscribers' objects; operato
 Every model admin that shows a subscriber's objects to a role a consultant may hold uses
 `PartnerScopedAdminMixin`; its `get_queryset` is what the changelist, the change page, the
 history and the autocomplete read, so one filter covers them all (another firm's object is 404
-on its change page, absent from lists and autocompletes). `tests/test_admin_partner_walk.py`
+on its change, history and delete pages, absent from lists and autocompletes). `tests/test_admin_partner_walk.py`
 walks every registered admin URL as a consultant with another firm's objects.
 """
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.functional import cached_property
 
 
@@ -30,7 +31,18 @@ def scope_to_partner(queryset: QuerySet, *, user, subscriber_path: str) -> Query
     return queryset.filter(**{f"{prefix}support_partner__partner_firm_id": firm_id})
 
 
-class PartnerScopedAdminMixin:
+class ScopedNotFoundMixin:
+    """Django answers an id its queryset does not hold with a redirect to the index ("perhaps it
+    was deleted") and a 200 there. For a consultant that id is as often another firm's object:
+    he gets a plain 404 for both, so the answer says nothing about what exists."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        if consultant_firm_id(request.user) is not None:
+            raise Http404
+        return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+
+
+class PartnerScopedAdminMixin(ScopedNotFoundMixin):
     partner_scope_path = "subscriber"
 
     def get_queryset(self, request):

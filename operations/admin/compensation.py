@@ -158,7 +158,7 @@ class ProposalLineInline(admin.TabularInline):
     model = ProposalLine
     fields = (
         "subscriber",
-        "downtime",
+        "downtime_hours",
         "hours",
         "percent",
         "monthly_fee",
@@ -170,6 +170,12 @@ class ProposalLineInline(admin.TabularInline):
     can_delete = False
     max_num = 0
     show_change_link = False
+
+    # A month's total as "123:30", not Django's "5 days, 3:30:00" (English, and the days hide
+    # the hours the percent is counted from).
+    @admin.display(description=_("Compensable downtime, h:min"))
+    def downtime_hours(self, obj):
+        return hours_minutes(obj.downtime)
 
     def get_queryset(self, request):
         # The page shows the largest dues; the whole list is under "proposal lines".

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_scope import CappedCountPaginator
+from onebuh.admin_scope import CappedCountPaginator, ScopedNotFoundMixin
 from subscribers.admin_audit import AuditedAdminMixin
 
 from ..models import (
@@ -124,7 +124,12 @@ class TicketAdminForm(forms.ModelForm):
 
 @admin.register(Ticket)
 class TicketAdmin(
-    AuditedAdminMixin, TicketActionsMixin, TicketMacroViews, TicketAdminViews, admin.ModelAdmin
+    ScopedNotFoundMixin,
+    AuditedAdminMixin,
+    TicketActionsMixin,
+    TicketMacroViews,
+    TicketAdminViews,
+    admin.ModelAdmin,
 ):
     form = TicketAdminForm
     list_display = (

@@ -99,7 +99,8 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def open_page(request, browser, live_server):
-    """open_page(): a new page in its own browser context (a separate person's session).
+    """open_page(): a new page in its own browser context (a separate person's session);
+    open_page(width=DESK_WIDTH) for the staff's journeys, drawn at the desk's 1366 px.
 
     Any 5xx answer, JavaScript or console error on any page fails the test at the end; a failed
     journey leaves a screenshot of each open page as test-artifacts/e2e/failed-<test>-N.png.
@@ -108,12 +109,12 @@ def open_page(request, browser, live_server):
     for stale in ARTIFACTS.glob(f"failed-{request.node.name}-*.png"):
         stale.unlink()
 
-    def open_():
+    def open_(*, width: int = 1280):
         context = browser.new_context(
             base_url=live_server.url,
             locale="ru-RU",
             timezone_id="Asia/Almaty",
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": width, "height": 900},
             accept_downloads=True,
         )
         context.set_default_timeout(15_000)
@@ -165,3 +166,64 @@ def shot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def desk_world(partner_firm):
+    """The desk's journeys (issue 13) share this: three subscribers, each with a tariff with
+    support quotas, an owner, an infobase and a ticket or two.
+
+    - `mine`: ИП «Свой клиент», an entrepreneur (ИИН, home address) assigned to the
+      consultant's firm (`partner_firm`), with a methodological ticket routed to that firm;
+    - `theirs`: ТОО «Чужой клиент», assigned to another firm, with a methodological ticket
+      (routed there) and a technical one (the operator's);
+    - `loose`: ТОО «Ничей клиент», assigned to nobody, with a technical ticket.
+    """
+    from types import SimpleNamespace
+
+    from subscribers.models import MemberRole
+    from support.models import Category, PartnerAssignment
+    from tests.factories import MembershipFactory, PartnerFirmFactory, SubscriberFactory
+    from tests.infobases.factories import InfobaseFactory
+    from tests.support.factories import give_quotas, open_ticket
+
+    mine = SubscriberFactory(
+        entrepreneur=True, name="ИП «Свой клиент»", address="г. Алматы, мкр. Самал-2, д. 7"
+    )
+    theirs = SubscriberFactory(name="ТОО «Чужой клиент»")
+    loose = SubscriberFactory(name="ТОО «Ничей клиент»")
+    other_firm = PartnerFirmFactory(name="ТОО «Другой партнёр»")
+    PartnerAssignment.objects.create(subscriber=mine, partner_firm=partner_firm)
+    PartnerAssignment.objects.create(subscriber=theirs, partner_firm=other_firm)
+    world = SimpleNamespace(mine=mine, theirs=theirs, loose=loose, other_firm=other_firm)
+    for key, subscriber in (("mine", mine), ("theirs", theirs), ("loose", loose)):
+        give_quotas(subscriber, methodological=3)
+        owner = MembershipFactory(subscriber=subscriber, role=MemberRole.OWNER).user
+        setattr(world, f"{key}_owner", owner)
+        setattr(
+            world,
+            f"{key}_infobase",
+            InfobaseFactory(subscriber=subscriber, name=f"Бухгалтерия {subscriber.display_name}"),
+        )
+    world.mine_ticket = open_ticket(
+        mine,
+        opened_by=world.mine_owner,
+        category=Category.METHODOLOGICAL,
+        subject="Как закрыть месяц в 1С",
+    )
+    world.theirs_question = open_ticket(
+        theirs,
+        opened_by=world.theirs_owner,
+        category=Category.METHODOLOGICAL,
+        subject="Чужой вопрос о зарплате",
+    )
+    world.theirs_outage = open_ticket(
+        theirs,
+        opened_by=world.theirs_owner,
+        subject="Не открывается база после обновления",
+        text="С утра база «Бухгалтерия» не открывается: ошибка формата потока.",
+    )
+    world.loose_ticket = open_ticket(
+        loose, opened_by=world.loose_owner, subject="Ничей вопрос о резервной копии"
+    )
+    return world

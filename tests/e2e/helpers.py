@@ -9,6 +9,8 @@ PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
 # Staff pass a second factor; the tests give them this secret and compute the codes (RFC 6238).
 STAFF_TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
 PAYMENT_WEBHOOK_SECRET = "e2e-payment-provider-secret"
+# The staff's journeys are drawn at the width of a common office laptop (issue 13).
+DESK_WIDTH = 1366
 
 # Every e2e test: the live server needs committed data (a transactional test), and
 # serialized_rollback brings back the migrations' rows (calendars, work catalog, staff groups)
@@ -63,3 +65,13 @@ def link_in_email(message, path_part: str) -> str:
         if path_part in url:
             return url.rstrip(".,)»")
     raise AssertionError(f"no link with {path_part!r} in {message.subject!r}")
+
+
+def desk_page(open_page, user):
+    """A page at the desk's width, signed in as this staff member (with the second factor),
+    on the admin's index where staff land."""
+    page = open_page(width=DESK_WIDTH)
+    staff_with_totp(user)
+    staff_sign_in(page, user)
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return page
