@@ -249,3 +249,19 @@ def infobases_first_steps(*, subscriber) -> dict:
             subscriber=subscriber, status=BackupStatus.DONE
         ).exists(),
     }
+
+
+def infobases_member_email_for_login(*, infobase_id: int, login: str) -> str:
+    """The email of the active member whose 1C account in this infobase has this login (the
+    1C form names the 1C user who writes), or "" when none has. One query."""
+    login = (login or "").strip()
+    if not login:
+        return ""
+    return (
+        InfobaseAccess.objects.filter(
+            infobase_id=infobase_id, login__iexact=login, membership__user__is_active=True
+        )
+        .values_list("membership__user__email", flat=True)
+        .first()
+        or ""
+    )

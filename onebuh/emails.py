@@ -10,13 +10,20 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
 def message_id_domain() -> str:
     address = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")
     return address.rpartition("@")[2] or "1b.kz"
+
+
+def _render_text(name: str, context: dict) -> str:
+    """A plain-text part: not HTML-escaped, or a subject «Ошибка "1С" & сеть» would arrive as
+    «Ошибка &quot;1С&quot; &amp; сеть»."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def render_templated_email(
@@ -44,8 +51,8 @@ def render_templated_email(
         **(context or {}),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}-subject.txt", context)
-        text = render_to_string(f"emails/{template}-body.txt", context)
+        subject = _render_text(f"emails/{template}-subject.txt", context)
+        text = _render_text(f"emails/{template}-body.txt", context)
         html = render_to_string(f"emails/{template}-body.html", context)
     headers = {
         "X-Auto-Response-Suppress": "All",

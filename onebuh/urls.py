@@ -21,6 +21,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("prices/", include(("billing.public_urls", "billing_public"))),
     path("support/", include("support.urls")),
+    path("help/", include(("support.public_urls", "support_public"))),
     path("compensation/", include("operations.urls")),
     path("status/", include(("operations.public_urls", "operations_public"))),
     path("api/1c/", include(("support.api_urls", "support_api"))),

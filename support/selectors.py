@@ -4,8 +4,8 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from onebuh.dates import month_bounds
@@ -14,10 +14,13 @@ from subscribers.models import Membership, Subscriber
 from .models import (
     PARTNER_CATEGORIES,
     Article,
+    ArticleTerm,
     Category,
     SupportKind,
+    TermField,
     Ticket,
 )
+from .search import query_stems
 
 
 @dataclass(frozen=True)
@@ -95,32 +98,38 @@ def tickets_for_staff(*, user) -> QuerySet[Ticket]:
 
 
 def articles_search(*, query: str, limit: int = 10, any_word: bool = False) -> list[Article]:
-    """4.3: full-text search in Russian (stemming: «пароли» finds «пароль»). With `any_word`
-    (suggestions while a subject is typed) one matching word is enough, best matches first.
-    SQLite, used by the embedded `make run`, has no full-text search: there words are matched
-    as substrings."""
-    words = query.split()[:20]
-    query = (" or " if any_word else " ").join(words)[:400]
-    articles = Article.objects.filter(is_published=True)
-    if not query:
-        return list(articles.order_by("-updated_at")[:limit])
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    """4.3, issue 14: search of the published help articles in Russian word forms («тонкий
+    клиент» finds «…в тонком клиенте»), one code for PostgreSQL and the embedded SQLite: the
+    query's Snowball stems against the articles' `ArticleTerm` rows (support/search.py).
 
-        vector = SearchVector("title", weight="A", config="russian") + SearchVector(
-            "body", weight="B", config="russian"
+    By default every word must occur (title or text); with `any_word` (the ticket form's
+    suggestions) one is enough. Ranking: more of the query's words found first, then more of
+    them in the title (a title hit outranks any number of text hits), then title and text
+    occurrences, then the title's alphabet. Two queries.
+    """
+    articles = Article.objects.filter(is_published=True)
+    if not query.strip():
+        return list(articles.order_by("-updated_at", "title")[:limit])
+    wanted = query_stems(query)
+    if not wanted:
+        return []
+    title, body = Q(field=TermField.TITLE), Q(field=TermField.BODY)
+    ranked = (
+        ArticleTerm.objects.filter(stem__in=wanted, article__is_published=True)
+        .values("article_id", "article__title")
+        .annotate(
+            found=Count("stem", distinct=True),
+            in_title=Count("stem", distinct=True, filter=title),
+            title_hits=Coalesce(Sum("hits", filter=title), 0),
+            body_hits=Coalesce(Sum("hits", filter=body), 0),
         )
-        search = SearchQuery(query, config="russian", search_type="websearch")
-        return list(
-            articles.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(document=search)
-            .order_by("-rank", "title")[:limit]
-        )
-    condition = Q()
-    for word in words:
-        match = Q(title__icontains=word) | Q(body__icontains=word)
-        condition = (condition | match) if any_word else (condition & match)
-    return list(articles.filter(condition)[:limit])
+        .order_by("-found", "-in_title", "-title_hits", "-body_hits", "article__title")
+    )
+    if not any_word:
+        ranked = ranked.filter(found=len(wanted))
+    order = [row["article_id"] for row in ranked[:limit]]
+    found = articles.in_bulk(order)
+    return [found[pk] for pk in order if pk in found]
 
 
 @dataclass

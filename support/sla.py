@@ -186,6 +186,22 @@ def reaction_hours(category: str) -> int:
     return CATEGORY_SLA[category][0]
 
 
+def reaction_time_text(category: str) -> str:
+    """The category's promise in words, as the terms put it: «8 часов, по будням 10:00–19:00»."""
+    from django.utils.translation import gettext, ngettext
+
+    hours, code = CATEGORY_SLA[category]
+    period = {
+        "round_the_clock": gettext("round the clock"),
+        "weekdays_10_19": gettext("on working days 10:00–19:00"),
+        "weekdays_09_18": gettext("on working days 09:00–18:00"),
+    }[code]
+    return ngettext("%(hours)d hour, %(period)s", "%(hours)d hours, %(period)s", hours) % {
+        "hours": hours,
+        "period": period,
+    }
+
+
 def business_time(
     category: str, start: datetime.datetime, end: datetime.datetime
 ) -> datetime.timedelta:

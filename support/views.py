@@ -1,10 +1,13 @@
 """The subscriber's support panel: tickets, conversation, knowledge base, 1C form tokens."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +26,7 @@ from .access import (
 )
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
-from .models import Article, Channel, MessageAuthor
+from .models import Channel, MessageAuthor
 from .selectors import articles_search, quota_usage, tickets_for_member
 from .services import (
     connect_code_issue,
@@ -194,21 +197,16 @@ def attachment_download(request, pk):
     )
 
 
-@member_required
 def knowledge_base(request):
+    """The knowledge base moved to the public help (issue 14); old links keep working."""
+    target = reverse("support_public:index")
     query = request.GET.get("q", "").strip()
-    return render(
-        request,
-        "support/kb.html",
-        {"query": query, "articles": articles_search(query=query, limit=30)},
-    )
+    return redirect(f"{target}?{urlencode({'q': query})}" if query else target)
 
 
-@member_required
 def article_detail(request, pk):
-    # Articles are the operator's public help texts, the same for every subscriber.
-    article = get_object_or_404(Article, pk=pk, is_published=True)
-    return render(request, "support/article.html", {"article": article})
+    # Links to articles in answers sent before the help became public.
+    return redirect("support_public:article", pk=pk)
 
 
 @member_required

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,7 +26,12 @@ from ..models import (
     PartnerAssignment,
     WorkType,
 )
-from ..services import connect_client_bind_by_staff, connect_client_unbind, onec_token_revoke
+from ..services import (
+    article_index,
+    connect_client_bind_by_staff,
+    connect_client_unbind,
+    onec_token_revoke,
+)
 from ..sla import calendars_changed
 
 
@@ -85,9 +91,16 @@ class PartnerAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "is_published", "updated_at")
-    list_filter = ("is_published",)
+    list_display = ("title", "section", "is_published", "updated_at")
+    list_filter = ("section", "is_published")
     search_fields = ("title", "body")
+    fields = ("title", "section", "body", "is_published")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        # The public help's search reads the stems, so they change with the text.
+        article_index(article=obj)
 
 
 @admin.register(InboundMessage)

@@ -12,7 +12,7 @@ from .channels import (
     UnknownSenderReply,
     hash_token,
 )
-from .knowledge import Article
+from .knowledge import Article, ArticleSection, ArticleTerm, TermField
 from .macros import Macro, MacroAssignee, MacroStatus
 from .tickets import (
     DEFERRAL_REASONS,
@@ -34,6 +34,8 @@ __all__ = [
     "OPEN_STATUSES",
     "PARTNER_CATEGORIES",
     "Article",
+    "ArticleSection",
+    "ArticleTerm",
     "Calendar",
     "CalendarException",
     "CalendarInterval",
@@ -59,6 +61,7 @@ __all__ = [
     "TicketAttachment",
     "TicketMailId",
     "TicketMessage",
+    "TermField",
     "TicketStatus",
     "UnknownSenderReply",
     "Weekday",

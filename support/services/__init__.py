@@ -6,6 +6,7 @@ from .connect_binding import (
     connect_client_unbind,
     connect_code_issue,
 )
+from .knowledge import article_index, articles_index
 from .macros import macro_assignee_for, macro_render, ticket_macro_apply
 from .senders import ticket_sender_confirm, ticket_sender_reject
 from .sla_scan import sla_notifications_send, sla_scan
@@ -30,6 +31,8 @@ from .tickets import (
 from .tokens import onec_token_authenticate, onec_token_issue, onec_token_revoke
 
 __all__ = [
+    "article_index",
+    "articles_index",
     "QuotaExhausted",
     "connect_client_bind_by_code",
     "connect_client_bind_by_staff",

@@ -181,6 +181,11 @@ def ticket_open(
         # Two requests opened at once must not both take the last unit of the quota.
         Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
         quota_check(subscriber=subscriber, category=category)
+    if channel == Channel.ONEC_FORM and not channel_details.get("sender_email"):
+        # Replies and the acknowledgement go to the requester (contact_email).
+        channel_details["sender_email"] = onec_form_requester(
+            subscriber=subscriber, infobase=infobase, onec_user=channel_details.get("onec_user", "")
+        )
     opened_at = timezone.now()
     ticket = Ticket.objects.create(
         subscriber=subscriber,
@@ -217,15 +222,43 @@ def ticket_open(
         target=ticket,
         data={"channel": channel, "category": category, "sender_check": sender_check},
     )
-    if channel == Channel.EMAIL and ticket.contact_email and sender_check != SenderCheck.UNVERIFIED:
-        # The acknowledgement carries the tag and our Message-ID, so replies thread.
-        ticket_email(
-            ticket=ticket,
-            template="support-opened",
-            to=ticket.contact_email,
-            automatic=True,
-        )
+    acknowledgement_send(ticket=ticket)
     return ticket
+
+
+# Issue 14: every ticket opened by the subscriber's side is acknowledged with its number and
+# deadline; staff registering a call (phone) or a 1C-Connect chat answer in their own channel.
+ACKNOWLEDGED_CHANNELS = (Channel.WEB, Channel.ONEC_FORM, Channel.EMAIL)
+
+
+def acknowledgement_send(*, ticket: Ticket) -> None:
+    """Owe the acknowledgement (number, category, reaction deadline in Almaty time) to the
+    person who asked, in the opening transaction. Not to an unverified sender: the address may
+    be forged (issue 11), staff confirm it first. A fixed number of queries (3 + the email's)."""
+    if ticket.channel not in ACKNOWLEDGED_CHANNELS:
+        return
+    if ticket.sender_check == SenderCheck.UNVERIFIED or not ticket.contact_email:
+        return
+    # The acknowledgement carries the tag and our Message-ID, so replies thread.
+    ticket_email(
+        ticket=ticket,
+        template="support-opened",
+        to=ticket.contact_email,
+        automatic=True,
+        context={"reaction_time": sla.reaction_time_text(ticket.category)},
+    )
+
+
+def onec_form_requester(*, subscriber: Subscriber, infobase, onec_user: str) -> str:
+    """Who is answered for a ticket from the 1C form: the member whose 1C login the form names
+    (logins are members' emails), else the subscriber's responsible person (2.2) — the token
+    speaks for the subscriber's infobase, not for a person."""
+    from infobases.hooks import infobases_member_email_for_login
+
+    email = ""
+    if infobase is not None:
+        email = infobases_member_email_for_login(infobase_id=infobase.pk, login=onec_user)
+    return email or subscriber.responsible_email or ""
 
 
 def _reopen_on_subscriber_message(ticket: Ticket) -> None:

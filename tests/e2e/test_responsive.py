@@ -6,7 +6,7 @@ as the demo's owner, its plain user and an anonymous visitor. A screenshot of ea
 
 import re
 from collections import Counter, deque
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -26,6 +26,8 @@ PUBLIC_START = [
     "/accounts/password/reset/",
     "/terms/",
     "/status/",
+    "/help/",
+    "/help/?q=" + quote("тонкий клиент"),
 ]
 # Not pages: downloads, the admin (staff only, Django's own layout), signing out, machine ends.
 SKIP = re.compile(
@@ -122,4 +124,6 @@ def test_every_page_fits_a_phone_for_the_owner_the_user_and_a_visitor(open_page,
     for expected in ("/", "/billing/", "/apps/", "/support/", "/api-tokens/"):
         assert expected in checked, expected
     assert any(path.startswith("/terms/") for path in checked)
+    assert "/help/" in checked
+    assert any(re.fullmatch(r"/help/\d+/", path) for path in checked)  # an article
     assert not too_wide, "\n".join(too_wide)

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -85,18 +87,31 @@ for email in ("owner@demo-astana.kz", "ip@demo-shymkent.kz"):
 """
 
 
-def test_embedded_default_demo_panel_pages_render(tmp_path):
-    """The demo data loads on SQLite and every main panel page renders there: code that only
-    PostgreSQL runs would otherwise break `make run` unnoticed."""
+def _sqlite_env(data_dir) -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env.update(ONEBUH_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="onebuh.settings.local")
+    env.update(ONEBUH_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="onebuh.settings.local")
+    return env
+
+
+@pytest.fixture(scope="module")
+def seeded_sqlite(tmp_path_factory):
+    """A SQLite database of the embedded default, migrated and with the demo data (once for
+    the tests of this module that read it)."""
+    env = _sqlite_env(tmp_path_factory.mktemp("embedded"))
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=300)
     subprocess.run([*manage, "seed_demo"], env=env, check=True, timeout=300, capture_output=True)
+    return env, manage
+
+
+def test_embedded_default_demo_panel_pages_render(seeded_sqlite):
+    """The demo data loads on SQLite and every main panel page renders there: code that only
+    PostgreSQL runs would otherwise break `make run` unnoticed."""
+    env, manage = seeded_sqlite
     result = subprocess.run(
         [*manage, "shell", "-c", PANEL_PAGES_SCRIPT],
         env=env,
@@ -108,6 +123,22 @@ def test_embedded_default_demo_panel_pages_render(tmp_path):
     assert len(lines) == 18, result.stdout + result.stderr
     failing = [line for line in lines if not line.endswith(" 200")]
     assert failing == [], result.stderr[-3000:]
+
+
+def test_embedded_default_help_search_finds_russian_word_forms(seeded_sqlite):
+    """Issue 14: on SQLite «тонкий клиент» found nothing for «…в тонком клиенте». The same
+    checks as on PostgreSQL (tests/support/help_checks.py), on the embedded default's database."""
+    env, manage = seeded_sqlite
+    result = subprocess.run(
+        [*manage, "shell", "-c", "from tests.support.help_checks import main; main()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "HELP-CHECKS-DONE" in result.stdout, result.stdout + result.stderr[-3000:]
+    assert "FAILED" not in result.stdout, result.stdout
 
 
 def test_embedded_default_worker_starts_on_the_file_system_broker(tmp_path):

@@ -3,7 +3,7 @@
 import factory
 
 from support.models import Article, Category, Channel, Macro
-from support.services import ticket_open
+from support.services import article_index, ticket_open
 from tests.billing.factories import SubscriptionFactory, TariffFactory
 from tests.factories import MembershipFactory, SubscriberFactory
 from tests.infobases.factories import InfobaseFactory
@@ -29,9 +29,16 @@ def give_quotas(subscriber, *, methodological=2, individual=1):
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Статья {n}")
     body = "Текст статьи."
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):
+        # As the admin does after each save: the search reads the stems.
+        if create:
+            article_index(article=obj)
 
 
 class MacroFactory(factory.django.DjangoModelFactory):

@@ -79,7 +79,7 @@ def macros_to_canned(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('support', '0005_admin_queue_indexes'),
+        ('support', '0006_help_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
