@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -35,7 +36,12 @@ def api_token_create(
     active = ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).count()
     if active >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
-            _("You have %(count)d active tokens; revoke one you no longer use.") % {"count": active}
+            ngettext(
+                "You have %(count)d active token; revoke one you no longer use.",
+                "You have %(count)d active tokens; revoke one you no longer use.",
+                active,
+            )
+            % {"count": active}
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

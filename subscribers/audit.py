@@ -38,3 +38,30 @@ def audit_record(
         data=data or {},
         ip=ip,
     )
+
+
+def audit_record_many(
+    *,
+    action: AuditAction,
+    subscriber_ids,
+    actor=None,
+    reason: str = "",
+    data: dict | None = None,
+) -> int:
+    """The same row for each of many subscribers in one INSERT (set-based passes), so each
+    subscriber's own trail shows what a pass did to it."""
+    action = AuditAction(action)
+    is_real_user = actor is not None and getattr(actor, "is_authenticated", False)
+    rows = [
+        AuditEntry(
+            subscriber_id=pk,
+            actor=actor if is_real_user else None,
+            actor_is_staff=bool(is_real_user and actor.is_staff),
+            action=action,
+            reason=reason,
+            data=data or {},
+        )
+        for pk in subscriber_ids
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -1,6 +1,5 @@
 """Writes on subscribers, members, invitations and terms. Views, admin and tasks call these."""
 
-from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from onebuh.limits import limit_hit
 
 from .audit import audit_record
 from .audit_actions import AuditAction
+from .locks import lock_subscriber, lock_subscribers
 from .models import (
     Invitation,
     LegalForm,
@@ -28,6 +28,7 @@ from .models import (
     TermsVersion,
     User,
 )
+from .states import subscribers_transition, transition_for
 
 INVITATION_LIFETIME = timedelta(days=7)
 MANAGER_ROLES = (MemberRole.OWNER, MemberRole.ADMIN)
@@ -55,8 +56,8 @@ def subscriber_register(*, owner: User, data: dict, ip: str | None = None) -> Su
     subscriber.full_clean()
     subscriber.save()
     Membership.objects.create(subscriber=subscriber, user=owner, role=MemberRole.OWNER)
-    SubscriberStateChange.objects.create(
-        subscriber=subscriber,
+    subscribers_transition(
+        subscriber_ids=[subscriber.pk],
         event=SubscriberStateChange.Event.REGISTERED,
         from_status=SubscriberStatus.ACTIVE,
         to_status=SubscriberStatus.ACTIVE,
@@ -76,7 +77,7 @@ def subscriber_register(*, owner: User, data: dict, ip: str | None = None) -> Su
 @transaction.atomic
 def subscriber_update_details(*, subscriber: Subscriber, data: dict, actor: User) -> Subscriber:
     """Change the registration data (2.2 requires it to stay current); the legal form is fixed."""
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     changed = {}
     for field in SUBSCRIBER_DATA_FIELDS:
         if field == "legal_form" or field not in data:
@@ -109,59 +110,32 @@ def subscriber_change_state(
 ) -> Subscriber:
     """Move one subscriber to a new state and record the change with its time and cause.
 
-    The row is locked so that two writers (a payment and the purge, say) see each other's result.
+    The row is locked so that two writers (a payment and the purge, say) see each other's result;
+    the move itself is the state machine's (subscribers.states): a move its table does not allow
+    raises IllegalTransition.
     """
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     now = timezone.now()
-    from_status = subscriber.status
-    subscriber.status = to_status
-    subscriber.suspension_reason = (
-        suspension_reason if to_status == SubscriberStatus.SUSPENDED else ""
-    )
-    subscriber.status_changed_at = now
-    subscriber.save(update_fields=["status", "suspension_reason", "status_changed_at"])
-    SubscriberStateChange.objects.create(
-        subscriber=subscriber,
+    moves = not transition_for(
+        event=event, from_status=subscriber.status, to_status=to_status
+    ).is_note
+    subscribers_transition(
+        subscriber_ids=[subscriber.pk],
         event=event,
-        from_status=from_status,
+        from_status=subscriber.status,
         to_status=to_status,
         cause=cause,
         actor=actor,
+        suspension_reason=suspension_reason,
         at=now,
     )
-    audit_record(
-        action=AuditAction(f"subscriber.{event}"), subscriber=subscriber, actor=actor, reason=cause
-    )
-    return subscriber
-
-
-def state_changes_record_many(
-    *,
-    subscriber_ids: Iterable[int],
-    event: str,
-    from_status: str,
-    to_status: str,
-    cause: str,
-    at=None,
-) -> int:
-    """Record one event for many subscribers in one INSERT (for the set-based periodic passes).
-
-    The caller has already moved the rows with a conditional UPDATE in the same transaction.
-    """
-    at = at or timezone.now()
-    rows = [
-        SubscriberStateChange(
-            subscriber_id=pk,
-            event=event,
-            from_status=from_status,
-            to_status=to_status,
-            cause=cause,
-            at=at,
+    if moves:
+        subscriber.status = to_status
+        subscriber.suspension_reason = (
+            suspension_reason if to_status == SubscriberStatus.SUSPENDED else ""
         )
-        for pk in subscriber_ids
-    ]
-    SubscriberStateChange.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        subscriber.status_changed_at = now
+    return subscriber
 
 
 @transaction.atomic
@@ -248,7 +222,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     if membership.role == MemberRole.OWNER or role == MemberRole.OWNER:
         raise ValidationError(_("The owner's role cannot be changed here."))
     # The subscriber row is what access_set locks: a grant racing this change waits for it.
-    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
+    lock_subscribers([membership.subscriber_id])
     old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -280,7 +254,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         raise ValidationError(_("The owner cannot be removed."))
     # Lock the subscriber as access_set does: a grant racing the removal either commits first
     # (and its 1C user is removed here) or waits and then finds the member gone.
-    Subscriber.objects.select_for_update().filter(pk=membership.subscriber_id).first()
+    lock_subscribers([membership.subscriber_id])
     membership = (
         Membership.objects.select_related("user", "subscriber").filter(pk=membership.pk).first()
     )

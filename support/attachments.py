@@ -5,6 +5,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onebuh.uploads import content_matches, read_head
 
@@ -67,7 +68,12 @@ def attachment_problem(*, name: str, size: int, head: bytes | None = None) -> st
 def validate_attachments(files) -> None:
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(
-            _("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS}
+            ngettext(
+                "At most %(count)d file can be attached.",
+                "At most %(count)d files can be attached.",
+                MAX_ATTACHMENTS,
+            )
+            % {"count": MAX_ATTACHMENTS}
         )
     problems = [attachment_problem(name=f.name, size=f.size, head=read_head(f)) for f in files]
     problems = [p for p in problems if p]

@@ -12,6 +12,7 @@ Bad input is refused with a Russian message, never cut: ids over their limits, n
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from subscribers.models import Subscriber
 
@@ -47,7 +48,12 @@ def _id(data: dict, key: str, limit: int, *, label: str) -> str:
     value = clean_line(_value(data, key), limit=10 * limit)
     if len(value) > limit:
         raise ValidationError(
-            _("%(field)s is longer than %(limit)d characters.") % {"field": label, "limit": limit}
+            ngettext(
+                "%(field)s is longer than %(limit)d character.",
+                "%(field)s is longer than %(limit)d characters.",
+                limit,
+            )
+            % {"field": label, "limit": limit}
         )
     return value
 

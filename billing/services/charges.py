@@ -15,6 +15,7 @@ from billing.usage import usage_for
 from onebuh.dates import month_end, month_start, next_month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber, SubscriberStatus
 
 from .ledger import INVOICE_COUNTER, ChargeLine, counter_lock, invoices_issue
@@ -99,7 +100,7 @@ def billing_run(*, now: datetime.datetime | None = None, subscriber_ids=None) ->
 def subscription_order(*, subscriber: Subscriber, tariff: Tariff, actor) -> Invoice | None:
     """3.1: the subscriber orders the service; the first invoice covers the rest of the month."""
     counter = counter_lock(INVOICE_COUNTER)
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     if Subscription.objects.filter(subscriber=subscriber).exists():
         raise ValidationError(_("The service is already ordered; change the tariff instead."))
     if not tariff.is_public:

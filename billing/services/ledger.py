@@ -23,6 +23,7 @@ from billing.selectors import balances_by_subscriber, open_debt_by_subscriber
 from onebuh.dates import month_end
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscribers
 from subscribers.models import Subscriber
 
 from .notices import notices_create
@@ -206,7 +207,7 @@ def ledger_add_correction(
     if account not in ("money", "bonus"):
         raise ValidationError(_("Choose the money or the bonus balance."))
     # Same lock as payments: the purge must see a settling correction or run before it.
-    Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+    lock_subscribers([subscriber.pk])
     now = timezone.now()
     entry = LedgerEntry.objects.create(
         subscriber=subscriber,

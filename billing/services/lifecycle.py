@@ -26,13 +26,14 @@ from infobases.hooks import (
 )
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscribers
 from subscribers.models import (
     Subscriber,
     SubscriberStateChange,
     SubscriberStatus,
     SuspensionReason,
 )
-from subscribers.services import state_changes_record_many
+from subscribers.states import subscribers_transition
 
 from .notices import notices_create
 
@@ -45,7 +46,7 @@ KEPT = ["ledger", "invoices", "payments", "reconciliation statements", "registra
 def _lock_and_recheck(queryset) -> list[int]:
     """Lock the candidate rows (in id order, so passes never deadlock each other), then ask
     again in a new statement: it sees what payments committed while we waited for the locks."""
-    locked = list(queryset.order_by("pk").select_for_update().values_list("pk", flat=True))
+    locked = lock_subscribers(queryset)
     if not locked:
         return []
     return list(queryset.filter(pk__in=locked).order_by("pk").values_list("pk", flat=True))
@@ -74,10 +75,14 @@ def subscribers_suspend_overdue(*, now: datetime.datetime | None = None) -> list
     )
     suspended = set(ids)
     if ids:
-        Subscriber.objects.filter(pk__in=ids).update(
-            status=SubscriberStatus.SUSPENDED,
+        subscribers_transition(
+            subscriber_ids=ids,
+            event=Event.SUSPENDED,
+            from_status=SubscriberStatus.ACTIVE,
+            to_status=SubscriberStatus.SUSPENDED,
             suspension_reason=SuspensionReason.NON_PAYMENT,
-            status_changed_at=now,
+            cause=_("An invoice was not paid by its due date (3.5)"),
+            at=now,
         )
         # After a lapsed promised payment whose invoice is still unpaid, the 30-day clock (3.6)
         # goes on from the first suspension, not from this one.
@@ -87,20 +92,13 @@ def subscribers_suspend_overdue(*, now: datetime.datetime | None = None) -> list
         Subscriber.objects.filter(pk__in=ids).filter(Exists(lapsed)).update(
             status_changed_at=Subquery(lapsed.values("suspended_since")[:1])
         )
-        move = {"subscriber_ids": ids, "from_status": SubscriberStatus.ACTIVE, "at": now}
-        state_changes_record_many(
-            **move,
-            event=Event.SUSPENDED,
-            to_status=SubscriberStatus.SUSPENDED,
-            cause=_("An invoice was not paid by its due date (3.5)"),
-        )
         since = dict(Subscriber.objects.filter(pk__in=ids).values_list("pk", "status_changed_at"))
         purge_on = {
             pk: timezone.localdate(at + datetime.timedelta(days=PURGE_AFTER_DAYS))
             for pk, at in since.items()
         }
         for day in sorted(set(purge_on.values())):
-            state_changes_record_many(
+            subscribers_transition(
                 subscriber_ids=[pk for pk in ids if purge_on[pk] == day],
                 event=Event.PURGE_SCHEDULED,
                 from_status=SubscriberStatus.SUSPENDED,
@@ -149,17 +147,14 @@ def subscribers_resume_settled(
     ids = _lock_and_recheck(candidates)
     if not ids:
         return []
-    Subscriber.objects.filter(pk__in=ids).update(
-        status=SubscriberStatus.ACTIVE, suspension_reason="", status_changed_at=now
-    )
     move = {"subscriber_ids": ids, "from_status": SubscriberStatus.SUSPENDED, "at": now}
-    state_changes_record_many(
+    subscribers_transition(
         **move,
         event=Event.PURGE_CANCELLED,
         to_status=SubscriberStatus.SUSPENDED,
         cause=_("The debt is paid: the data will not be deleted"),
     )
-    state_changes_record_many(
+    subscribers_transition(
         **move,
         event=Event.RESUMED,
         to_status=SubscriberStatus.ACTIVE,
@@ -197,14 +192,24 @@ def subscribers_purge_expired(*, now: datetime.datetime | None = None) -> list[i
     rows = list(
         Subscriber.objects.filter(pk__in=ids).values_list("pk", "status", "status_changed_at")
     )
-    Subscriber.objects.filter(pk__in=ids).update(
-        status=SubscriberStatus.PURGED, suspension_reason="", status_changed_at=now
-    )
     by_status: dict[str, list[int]] = {}
     for pk, status, _since in rows:
         by_status.setdefault(status, []).append(pk)
+    rules = {
+        status: RULE_TERMINATED if status == SubscriberStatus.TERMINATED else RULE_NON_PAYMENT
+        for status in by_status
+    }
     for status, pks in by_status.items():
-        rule = RULE_TERMINATED if status == SubscriberStatus.TERMINATED else RULE_NON_PAYMENT
+        subscribers_transition(
+            subscriber_ids=pks,
+            event=Event.PURGED,
+            from_status=status,
+            to_status=SubscriberStatus.PURGED,
+            cause=_("The data is deleted by the rule «%(rule)s»") % {"rule": rules[status]},
+            at=now,
+        )
+    for status, pks in by_status.items():
+        rule = rules[status]
         summary = infobases_purge_for_subscribers(subscriber_ids=pks, rule=rule) or {}
         per_subscriber = summary.get("by_subscriber", {})
         PurgeRecord.objects.bulk_create(
@@ -225,14 +230,6 @@ def subscribers_purge_expired(*, now: datetime.datetime | None = None) -> list[i
                 if row_status == status
             ],
             batch_size=2000,
-        )
-        state_changes_record_many(
-            subscriber_ids=pks,
-            event=Event.PURGED,
-            from_status=status,
-            to_status=SubscriberStatus.PURGED,
-            cause=_("The data is deleted by the rule «%(rule)s»") % {"rule": rule},
-            at=now,
         )
     Subscription.objects.filter(subscriber_id__in=ids, ended_at__isnull=True).update(ended_at=now)
     # The infobases and their 1C users are gone above; the members' API tokens end too (issue 18).

@@ -13,12 +13,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from psycopg2.extras import execute_values
 
 from billing.models import Invoice, InvoiceStatus, LedgerEntry, LedgerKind, Payment, PaymentMethod
 from billing.periods import ZERO, money
 from billing.statements.common import MAX_AMOUNT, TAX_ID
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscribers
 from subscribers.models import AuditEntry, Subscriber, SubscriberStatus
 
 from .lifecycle import subscribers_resume_settled
@@ -78,7 +80,12 @@ def clean_external_id(value) -> str:
         raise ValidationError(_("The payment needs its id or document number."))
     if len(text) > EXTERNAL_ID_MAX:
         raise ValidationError(
-            _("The payment id is longer than %(limit)s characters.") % {"limit": EXTERNAL_ID_MAX}
+            ngettext(
+                "The payment id is longer than %(limit)s character.",
+                "The payment id is longer than %(limit)s characters.",
+                EXTERNAL_ID_MAX,
+            )
+            % {"limit": EXTERNAL_ID_MAX}
         )
     if not text.isprintable():
         raise ValidationError(_("The payment id contains control characters."))
@@ -179,7 +186,7 @@ def payments_record_many(
     # The payment-vs-purge race: the purge locks the same subscriber rows (in id order, as here)
     # and re-checks the debt after taking the lock. A payment that commits first stops the purge;
     # one that waits for a purge that committed finds the subscriber purged and stays a credit.
-    list(Subscriber.objects.filter(pk__in=ids).order_by("pk").select_for_update().values("pk"))
+    lock_subscribers(ids)
     existing = _existing_by_identity(items)
     results: list[tuple[Payment | None, bool]] = []
     fresh: list[Payment] = []

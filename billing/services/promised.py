@@ -15,13 +15,14 @@ from billing.selectors import debt_for, overdue_invoices, tariff_for_subscriber
 from infobases.hooks import infobases_unblock_for_subscribers
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import (
     Subscriber,
     SubscriberStateChange,
     SubscriberStatus,
     SuspensionReason,
 )
-from subscribers.services import state_changes_record_many
+from subscribers.states import subscribers_transition
 
 
 def promised_payment_offer(*, subscriber: Subscriber, now=None) -> dict | None:
@@ -44,7 +45,7 @@ def promised_payment_offer(*, subscriber: Subscriber, now=None) -> dict | None:
 def promised_payment_take(*, subscriber: Subscriber, actor) -> PromisedPayment:
     now = timezone.now()
     # Locked like payments and the passes, so a concurrent suspension pass or payment waits.
-    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber = lock_subscriber(subscriber)
     offer = promised_payment_offer(subscriber=subscriber, now=now)
     if offer is None:
         raise ValidationError(
@@ -69,16 +70,14 @@ def promised_payment_take(*, subscriber: Subscriber, actor) -> PromisedPayment:
         ends_at=ends_at,
         taken_by=actor,
     )
-    Subscriber.objects.filter(pk=subscriber.pk).update(
-        status=SubscriberStatus.ACTIVE, suspension_reason="", status_changed_at=now
-    )
-    state_changes_record_many(
+    subscribers_transition(
         subscriber_ids=[subscriber.pk],
         event=SubscriberStateChange.Event.RESUMED,
         from_status=SubscriberStatus.SUSPENDED,
         to_status=SubscriberStatus.ACTIVE,
         cause=_("Promised payment: access restored until %(date)s without payment")
         % {"date": f"{timezone.localtime(ends_at):%d.%m.%Y %H:%M}"},
+        actor=actor,
         at=now,
     )
     infobases_unblock_for_subscribers(

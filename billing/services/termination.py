@@ -19,6 +19,7 @@ from billing.selectors import balances_for
 from infobases.hooks import infobases_block_for_subscribers, infobases_unblock_for_subscribers
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber, SubscriberStateChange, SubscriberStatus, SuspensionReason
 from subscribers.services import subscriber_change_state
 
@@ -27,14 +28,10 @@ from .notices import notices_create
 Event = SubscriberStateChange.Event
 
 
-def _locked(subscriber: Subscriber) -> Subscriber:
-    return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-
-
 @transaction.atomic
 def subscriber_suspend_manually(*, subscriber: Subscriber, reason: str, actor) -> Subscriber:
     """Staff suspend with a reason; a payment never lifts this (only staff do)."""
-    subscriber = _locked(subscriber)
+    subscriber = lock_subscriber(subscriber)
     if not reason.strip():
         raise ValidationError(_("Give the reason of the suspension."))
     if subscriber.status not in (SubscriberStatus.ACTIVE, SubscriberStatus.SUSPENDED):
@@ -56,7 +53,7 @@ def subscriber_suspend_manually(*, subscriber: Subscriber, reason: str, actor) -
 @transaction.atomic
 def subscriber_lift_manual_suspension(*, subscriber: Subscriber, cause: str, actor) -> Subscriber:
     """Staff lift their own suspension. An overdue debt suspends again on the next pass."""
-    subscriber = _locked(subscriber)
+    subscriber = lock_subscriber(subscriber)
     if subscriber.suspension_reason != SuspensionReason.MANUAL:
         raise ValidationError(_("The subscriber is not suspended by the operator."))
     subscriber = subscriber_change_state(
@@ -78,7 +75,7 @@ def subscriber_lift_manual_suspension(*, subscriber: Subscriber, cause: str, act
 @transaction.atomic
 def termination_request(*, subscriber: Subscriber, actor) -> Subscription:
     """9.4: the subscriber refuses further use; staff then reconcile and terminate."""
-    subscriber = _locked(subscriber)
+    subscriber = lock_subscriber(subscriber)
     subscription = Subscription.objects.select_for_update().filter(subscriber=subscriber).first()
     if subscription is None or subscription.ended_at is not None:
         raise ValidationError(_("There is no service to terminate."))
@@ -86,21 +83,13 @@ def termination_request(*, subscriber: Subscriber, actor) -> Subscription:
         raise ValidationError(_("Termination is already requested."))
     subscription.termination_requested_at = timezone.now()
     subscription.save(update_fields=["termination_requested_at"])
-    # Recorded without touching the subscriber's state: a request must not restart the purge clock.
-    cause = _("The subscriber asked to terminate the service (9.4)")
-    SubscriberStateChange.objects.create(
+    # A note on the history (the state machine's): a request must not restart the purge clock.
+    subscriber_change_state(
         subscriber=subscriber,
-        event=Event.TERMINATION_REQUESTED,
-        from_status=subscriber.status,
         to_status=subscriber.status,
-        cause=cause,
+        event=Event.TERMINATION_REQUESTED,
+        cause=_("The subscriber asked to terminate the service (9.4)"),
         actor=actor,
-    )
-    audit_record(
-        action=AuditAction.SUBSCRIBER_TERMINATION_REQUESTED,
-        subscriber=subscriber,
-        actor=actor,
-        reason=cause,
     )
     return subscription
 
@@ -108,7 +97,9 @@ def termination_request(*, subscriber: Subscriber, actor) -> Subscription:
 @transaction.atomic
 def reconciliation_create(*, subscriber: Subscriber, actor) -> ReconciliationStatement:
     """Акт сверки: every ledger entry up to now and the two balances."""
-    subscriber = _locked(subscriber)  # No entry slips in between the snapshot and the balances.
+    subscriber = lock_subscriber(
+        subscriber
+    )  # No entry slips in between the snapshot and the balances.
     money, bonus = balances_for(subscriber=subscriber)
     last = LedgerEntry.objects.filter(subscriber=subscriber).order_by("-id").first()
     statement = ReconciliationStatement.objects.create(
@@ -141,7 +132,7 @@ def bonus_payout(
 ) -> LedgerEntry:
     """9.4: bonuses become money only for a subscriber who refuses the service, and only after
     a reconciliation statement that still covers every entry."""
-    subscriber = _locked(subscriber)
+    subscriber = lock_subscriber(subscriber)
     subscription = Subscription.objects.filter(subscriber=subscriber).first()
     if subscription is None or subscription.termination_requested_at is None:
         raise ValidationError(_("Bonuses are paid out only when the subscriber terminates (9.4)."))
@@ -172,7 +163,7 @@ def bonus_payout(
 def subscriber_terminate(*, subscriber: Subscriber, actor) -> Subscriber:
     """End the service after the request and a reconciliation. Access ends; the final backup is
     offered by email, and the data follows the purge path 30 days later."""
-    subscriber = _locked(subscriber)
+    subscriber = lock_subscriber(subscriber)
     subscription = Subscription.objects.select_for_update().filter(subscriber=subscriber).first()
     if subscription is None or subscription.termination_requested_at is None:
         raise ValidationError(_("The subscriber has not asked to terminate."))

@@ -25,11 +25,6 @@ def require_active(subscriber: Subscriber) -> None:
         )
 
 
-def lock_subscriber(subscriber: Subscriber) -> Subscriber:
-    """Serialise limit checks of one subscriber: two admins adding at once cannot both pass."""
-    return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-
-
 def tariff_or_error(subscriber: Subscriber):
     from billing.selectors import tariff_for_subscriber
 

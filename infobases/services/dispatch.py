@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outbox.leases import lease_seconds, lease_until
 
@@ -96,9 +97,12 @@ def operations_reap(*, now: datetime.datetime) -> dict[str, int]:
         for op in to_fail:
             record_failure(
                 op,
-                _(
+                ngettext(
+                    "The worker stopped during this operation %(attempts)s time; it is not "
+                    "retried any more. Check the cluster, then retry it in the admin.",
                     "The worker stopped during this operation %(attempts)s times; it is not "
-                    "retried any more. Check the cluster, then retry it in the admin."
+                    "retried any more. Check the cluster, then retry it in the admin.",
+                    op.attempts,
                 )
                 % {"attempts": op.attempts},
             )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import Membership, Subscriber
 
 from ..models import (
@@ -25,7 +26,6 @@ from ..models import (
 from .common import (
     check_infobase_limit,
     check_user_limit,
-    lock_subscriber,
     queue_operation,
     require_active,
 )
@@ -68,6 +68,7 @@ def infobase_create(
     `restore_from` is a file path relative to ONEBUH_INFOBASES_DIR (a backup or an upload);
     `dt_admin` the (login, sealed password) of that dump's own administrator, if it has users.
     """
+    # Limit checks of one subscriber are serialised: two admins adding at once cannot both pass.
     subscriber = lock_subscriber(subscriber)
     require_active(subscriber)
     name = _clean_name(name)
@@ -209,6 +210,7 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
         raise ValidationError(_("Choose a role: full rights or user."))
     if membership.subscriber_id != infobase.subscriber_id:
         raise ValidationError(_("Only the subscriber's own members can get access (2.4)."))
+    # The user limit, and a removal of this member racing the grant, wait on the subscriber row.
     subscriber = lock_subscriber(infobase.subscriber)
     require_active(subscriber)
     if not infobase.is_live:

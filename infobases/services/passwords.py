@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onebuh.emails import send_templated_email
 from subscribers.audit import audit_record
@@ -108,7 +109,11 @@ def access_password_set(*, access: InfobaseAccess, password: str, actor) -> Info
     """The member's own password: sent to 1C, kept nowhere; a waiting reveal is cancelled."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise ValidationError(
-            _("The password must be %(min)s to %(max)s characters long.")
+            ngettext(
+                "The password must be %(min)s to %(max)s character long.",
+                "The password must be %(min)s to %(max)s characters long.",
+                MAX_LENGTH,
+            )
             % {"min": MIN_LENGTH, "max": MAX_LENGTH}
         )
     access = _locked(access)

@@ -14,15 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onebuh import files
 from outbox.services import outbox_enqueue
+from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber
 
 from .. import passwords, storage
 from ..models import Solution, UploadSession, UploadStatus
 from ..provisioning.dtfile import ONEC_CONTAINER_MAGIC, DumpRefused, looks_like_dt
-from .common import check_infobase_limit, lock_subscriber, require_active
+from .common import check_infobase_limit, require_active
 from .uploads import SHA256_RE, placement_request_record
 
 UPLOAD_FINISH_KIND = "infobases.upload_finish"
@@ -118,7 +120,11 @@ def upload_receive_part(*, session: UploadSession, number: int, stream, length: 
     expected = session.part_length(number)
     if length != expected:
         raise ValidationError(
-            _("This part must be %(expected)s bytes, not %(length)s.")
+            ngettext(
+                "This part must be %(expected)s byte, not %(length)s.",
+                "This part must be %(expected)s bytes, not %(length)s.",
+                expected,
+            )
             % {"expected": expected, "length": length}
         )
     try:

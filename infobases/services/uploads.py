@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -50,9 +51,12 @@ def placement_request_record(
         subscriber=subscriber,
         opened_by=uploaded_by,
         subject=_("Place a local infobase: %(name)s") % {"name": request.name},
-        text=_(
+        text=ngettext(
+            "Please place the uploaded infobase in the service.\nFile: %(file)s, %(size)s byte, "
+            "SHA-256 %(sha)s.\nSolution: %(solution)s.\n%(comment)s",
             "Please place the uploaded infobase in the service.\nFile: %(file)s, %(size)s bytes, "
-            "SHA-256 %(sha)s.\nSolution: %(solution)s.\n%(comment)s"
+            "SHA-256 %(sha)s.\nSolution: %(solution)s.\n%(comment)s",
+            size,
         )
         % {
             "file": original_name,

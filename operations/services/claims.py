@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from onebuh.dates import day_bounds, local_date, month_start
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber
 from support.hooks import ticket_open_for_compensation_claim
 
 from ..models import ClaimStatus, CompensationClaim, CreditSource, RejectReason
 from ..selectors import month_downtime_data
-from .credits import credit_month, lock_subscriber
+from .credits import credit_month
 
 # 9.1: the claim gives a date and that day's total downtime, so at most a day.
 MAX_CLAIMED_PER_DAY = timedelta(hours=24)
@@ -52,7 +53,7 @@ def claim_file(
     if errors:
         raise ValidationError(errors)
     # Locked so two claims for one date at once cannot both pass (the constraint backs it).
-    lock_subscriber(subscriber.pk)
+    lock_subscriber(subscriber)
     if CompensationClaim.objects.filter(
         subscriber=subscriber, downtime_date=downtime_date, status=ClaimStatus.PENDING
     ).exists():
@@ -116,6 +117,7 @@ def claim_approve(
     credit the month's due as bonuses, once (9.3)."""
     from billing.selectors import monthly_fee_for
 
+    # Lock order (subscribers.locks): the subscriber, then its claim.
     subscriber = lock_subscriber(claim.subscriber_id)
     claim = CompensationClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ClaimStatus.PENDING:

@@ -18,13 +18,6 @@ def already_credited(*, subscriber_id: int, month: date) -> Decimal:
     return total or Decimal("0.00")
 
 
-def lock_subscriber(subscriber_id: int) -> Subscriber:
-    """Credits of one subscriber are serialized on its row: two approvals racing each other (of
-    one claim, or of two claims of one month) see each other's credit, so the month stays capped
-    at 100% of its fee (9.3) and nothing is credited twice."""
-    return Subscriber.objects.select_for_update().get(pk=subscriber_id)
-
-
 def credit_month(
     *,
     subscriber: Subscriber,
@@ -41,7 +34,10 @@ def credit_month(
     actor=None,
 ) -> CompensationCredit | None:
     """Credit what the month's total `downtime` entitles minus what was already credited for that
-    month. Call inside a transaction holding lock_subscriber(). None when nothing is due."""
+    month. Call inside a transaction holding the subscriber's row lock
+    (subscribers.locks.lock_subscriber): two approvals racing each other (of one claim, or of two
+    claims of one month) then see each other's credit, so the month stays capped at 100% of its
+    fee (9.3) and nothing is credited twice. None when nothing is due."""
     from billing.services import ledger_credit_bonus
 
     entitlement = compensation_amount(monthly_fee, downtime)

@@ -15,11 +15,12 @@ from onebuh.dates import month_bounds, month_start
 from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscriber
 
 from ..compensation import compensation_amount, compensation_percent, full_hours
 from ..models import CompensationCredit, CompensationProposal, CreditSource, ProposalLine
 from ..selectors import downtime_by_subscriber
-from .credits import credit_month, lock_subscriber
+from .credits import credit_month
 
 # Staff ask for a build or a crediting in the admin; the work is owed in the outbox (issue 10).
 PROPOSAL_BUILD_KIND = "operations.proposal_build"
@@ -113,6 +114,7 @@ def proposal_line_credit(*, line: ProposalLine, actor=None) -> CompensationCredi
         raise ValidationError(
             _("The month is not over yet: credit its compensation after it ends.")
         )
+    # Lock order (subscribers.locks): the subscriber, then its proposal line.
     subscriber = lock_subscriber(line.subscriber_id)
     line = ProposalLine.objects.select_for_update().select_related("proposal").get(pk=line.pk)
     if CompensationCredit.objects.filter(proposal_line=line).exists():

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onebuh.emails import send_templated_email
 from subscribers.audit_actions import AuditAction
@@ -65,7 +66,11 @@ def _files(mail: ParsedMail) -> tuple[list[ContentFile], list[str]]:
     for name, content, _type in mail.attachments:
         problem = attachment_problem(name=name, size=len(content), head=content[:8192])
         if problem is None and len(files) >= MAX_ATTACHMENTS:
-            problem = _("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS}
+            problem = ngettext(
+                "At most %(count)d file can be attached.",
+                "At most %(count)d files can be attached.",
+                MAX_ATTACHMENTS,
+            ) % {"count": MAX_ATTACHMENTS}
         if problem:
             refused.append(problem)
         else:

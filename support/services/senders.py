@@ -9,11 +9,13 @@ from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership
 
 from ..models import SenderCheck, Ticket, TicketStatus
+from .tickets import acknowledgement_send
 
 
 @transaction.atomic
 def ticket_sender_confirm(*, ticket: Ticket, actor) -> bool:
-    """The sender is who they say: the ticket becomes the member's, as if authenticated."""
+    """The sender is who they say: the ticket becomes the member's, as if authenticated, and
+    gets the acknowledgement it was denied while its sender was in doubt (issue 14)."""
     ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
     if ticket.sender_check != SenderCheck.UNVERIFIED:
         return False
@@ -37,6 +39,7 @@ def ticket_sender_confirm(*, ticket: Ticket, actor) -> bool:
         target=ticket,
         data={"sender_email": ticket.sender_email},
     )
+    acknowledgement_send(ticket=ticket)
     return True
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from subscribers.locks import lock_subscribers
 from subscribers.models import Subscriber
 
 from .. import sla
@@ -179,7 +180,7 @@ def ticket_open(
     validate_attachments(attachments)
     if category in PARTNER_CATEGORIES:
         # Two requests opened at once must not both take the last unit of the quota.
-        Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+        lock_subscribers([subscriber.pk])
         quota_check(subscriber=subscriber, category=category)
     if channel == Channel.ONEC_FORM and not channel_details.get("sender_email"):
         # Replies and the acknowledgement go to the requester (contact_email).

@@ -15,7 +15,7 @@ from billing.services import (
     subscribers_suspend_overdue,
 )
 from outbox.dispatcher import outbox_dispatch
-from subscribers.models import SubscriberStateChange, SubscriberStatus, SuspensionReason
+from subscribers.models import AuditEntry, SubscriberStateChange, SubscriberStatus, SuspensionReason
 from tests.billing.conftest import NOV_1, at
 from tests.billing.factories import SubscriptionFactory
 
@@ -52,6 +52,21 @@ def test_suspended_the_day_after_the_due_date(charged, subscriber, travel, sent_
     # A second pass does nothing new.
     assert subscribers_suspend_overdue() == []
     assert len(_events(subscriber)) == 2
+
+
+def test_the_passes_leave_each_subscriber_its_own_audit_rows(charged, subscriber, travel):
+    """The set-based passes go through the state machine like staff do: one audit row per
+    subscriber and event, on that subscriber's trail (not one row with no subscriber)."""
+    travel(at(DUE + datetime.timedelta(days=1), 0, 20))
+    subscribers_suspend_overdue()
+    _pay(subscriber)
+    trail = AuditEntry.objects.filter(subscriber=subscriber, action__startswith="subscriber.")
+    assert list(trail.order_by("id").values_list("action", flat=True)) == [
+        "subscriber.suspended",
+        "subscriber.purge_scheduled",
+        "subscriber.purge_cancelled",
+        "subscriber.resumed",
+    ]
 
 
 def test_a_paid_invoice_never_suspends(charged, subscriber, travel):
@@ -189,8 +204,9 @@ def test_the_passes_take_a_fixed_number_of_queries(
         travel(NOV_1)
         billing_run()
         suspended_at = travel(at(DUE + datetime.timedelta(days=1)))
-        # +2 since promised payments: the lapsed-promise clock UPDATE and the purge dates read.
-        with django_assert_max_num_queries(18) as suspend:
+        # +2 since promised payments: the lapsed-promise clock UPDATE and the purge dates read;
+        # +2 since the state machine: the audit rows of the suspension and of the purge date.
+        with django_assert_max_num_queries(20) as suspend:
             assert len(subscribers_suspend_overdue()) == count
         travel(suspended_at + datetime.timedelta(days=30))
         # The purge includes the infobase layer's own set-based deletes.

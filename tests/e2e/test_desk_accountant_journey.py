@@ -20,6 +20,8 @@ from billing.models import LedgerEntry, LedgerKind
 from onebuh.dates import month_bounds
 from operations.models import ClaimStatus
 from operations.services import claim_approve, claim_file, proposal_build
+from subscribers.audit_actions import AuditAction
+from subscribers.models import AuditEntry
 from tests.billing.factories import SubscriptionFactory, TariffFactory
 from tests.factories import MembershipFactory, SubscriberFactory
 from tests.operations.factories import IncidentFactory
@@ -254,3 +256,6 @@ def test_accountant_decides_a_claim_credits_the_proposal_and_checks_the_months_r
     check_rows_multiply_out(body, total)
     assert money(total[11]) == ledger_bonus_credits(DECEMBER)
     assert [row[2] for row in body] == [row[2] for row in values[2:-1]]
+    # Each download is in the audit trail, by whom and which month.
+    downloads = AuditEntry.objects.filter(action=AuditAction.REPORT_DOWNLOAD)
+    assert [(d.actor, d.data["month"]) for d in downloads] == [(staff_accountant, "2026-12")] * 2

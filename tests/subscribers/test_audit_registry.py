@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AUDIT = reverse("admin:subscribers_auditentry_changelist")
 
 
-AUDIT_WRITERS = {"audit_record", "_audit", "AuditEntry"}
+AUDIT_WRITERS = {"audit_record", "audit_record_many", "_audit", "AuditEntry"}
 
 
 def _typed(value: ast.expr) -> bool:

@@ -146,6 +146,9 @@ def test_forged_member_mail_opens_an_unverified_ticket_and_never_appends(
     client.post(changelist, {"action": "confirm_sender", "_selected_action": [suspicious.pk]})
     suspicious.refresh_from_db()
     assert (suspicious.sender_check, suspicious.opened_by) == (SenderCheck.CONFIRMED, member)
+    # Confirmed: now the acknowledgement goes, with the number (issue 14).
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert f"№ {suspicious.pk}" in mail.outbox[0].body
 
 
 def test_rejected_sender_closes_the_ticket(importer, member, staff_client, operator_engineer):
