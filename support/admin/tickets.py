@@ -10,8 +10,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onebuh.admin_scope import CappedCountPaginator, ScopedNotFoundMixin
+from onebuh.admin_scope import CappedCountPaginator, ScopedNotFoundMixin, consultant_firm_id
 from subscribers.admin_audit import AuditedAdminMixin
+from subscribers.models import User
 
 from ..models import (
     PARTNER_CATEGORIES,
@@ -232,6 +233,21 @@ class TicketAdmin(
                 "partner_firm"
             ].queryset.filter(pk=firm_id)
         return form
+
+    def get_autocomplete_fields(self, request):
+        # A consultant may not search the staff list (the autocomplete answered him 403, so the
+        # assignee box stayed empty): his firm's people come in a plain select instead.
+        if consultant_firm_id(request.user) is not None:
+            return ()
+        return super().get_autocomplete_fields(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        firm_id = consultant_firm_id(request.user)
+        if db_field.name == "assignee" and firm_id is not None:
+            kwargs["queryset"] = User.objects.filter(
+                is_staff=True, is_active=True, partner_firm_id=firm_id
+            ).order_by("full_name", "email")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("time left"), ordering="reaction_due_at")
     def time_left(self, obj):

@@ -46,6 +46,19 @@ def test_consultant_sees_only_his_firms_subscribers_and_nothing_of_another_firm(
     assert len(rows(page)) == 1 and "Бухгалтерия ИП «Свой клиент»" in rows(page)[0]
     shot(page, "infobases-own-firm-only")
 
+    # His firm's ticket: he takes it himself from the assignee box (his firm's people only).
+    page.goto(reverse("admin:support_ticket_changelist"))
+    page.get_by_role("link", name="Как закрыть месяц в 1С").click()
+    page.wait_for_url(re.compile(rf"/ticket/{world.mine_ticket.pk}/change/"))
+    assignee = page.locator("select#id_assignee")
+    assert assignee.locator("option").all_inner_texts() == ["---------", str(partner_consultant)]
+    assignee.select_option(label=str(partner_consultant))
+    shot(page, "own-ticket-assign-himself")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(re.compile(r"/admin/support/ticket/(\?.*)?$"))
+    world.mine_ticket.refresh_from_db()
+    assert world.mine_ticket.assignee == partner_consultant
+
     # His own subscriber, an entrepreneur: whom to talk to, never the ИИН or home address.
     page.goto(reverse("admin:subscribers_subscriber_changelist"))
     page.get_by_role("link", name="ИП «Свой клиент»").click()
