@@ -3,7 +3,8 @@
     {"error": {"code": "not_found", "message": "<Russian>", "fields": {"name": ["…"]}}}
 
 `code` is stable for programs, `message` is for people; a 429 also carries `retry_after` (seconds)
-beside the Retry-After header."""
+beside the Retry-After header. A service's refusal is a 400 (`invalid`) when the input is wrong and
+a 409 (`conflict`) when the object's state does not allow the action now (onebuh.errors)."""
 
 import math
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from onebuh.errors import is_conflict
 from onebuh.limits import RateLimited
 
 NON_FIELD_KEYS = ("non_field_errors", "__all__")
@@ -40,8 +42,15 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
     return fields
 
 
-def _from_django(error: DjangoValidationError) -> exceptions.ValidationError:
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _from_django(error: DjangoValidationError) -> exceptions.APIException:
     """A service's refusal (django ValidationError) as DRF's, keeping its fields."""
+    if is_conflict(error):
+        return ConflictError(" ".join(error.messages))
     if hasattr(error, "error_dict"):
         return exceptions.ValidationError(error.message_dict)
     return exceptions.ValidationError({"non_field_errors": error.messages})
@@ -67,14 +76,15 @@ def _throttled_message(wait: float) -> str:
 
 
 MESSAGES = {
-    "not_authenticated": lambda exc: _(
-        "Sign in or present an API token: Authorization: Bearer <token>."
+    "not_authenticated": lambda view: (
+        getattr(view, "not_authenticated_message", None)
+        or _("Sign in or present an API token: Authorization: Bearer <token>.")
     ),
-    "not_found": lambda exc: _("Not found."),
-    "method_not_allowed": lambda exc: _("This method is not allowed here."),
-    "unsupported_media_type": lambda exc: _("Send the request body as JSON."),
-    "parse_error": lambda exc: _("The request body is not valid JSON."),
-    "not_acceptable": lambda exc: _("The API answers in JSON only."),
+    "not_found": lambda view: _("Not found."),
+    "method_not_allowed": lambda view: _("This method is not allowed here."),
+    "unsupported_media_type": lambda view: _("Send the request body as JSON."),
+    "parse_error": lambda view: _("The request body is not valid JSON."),
+    "not_acceptable": lambda view: _("The API answers in JSON only."),
 }
 
 
@@ -102,7 +112,7 @@ def api_exception_handler(exc, context):
         if isinstance(exc, exceptions.Throttled):
             message = _throttled_message(exc.wait or 1)
         elif message_for is not None:
-            message = str(message_for(exc))
+            message = str(message_for(context.get("view")))
         else:
             detail = getattr(exc, "detail", "")
             message = str(detail) if not isinstance(detail, dict | list) else _("Request refused.")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from api.services import api_tokens_revoke_for
 from infobases.hooks import infobases_access_end_for_members, infobases_access_lower_for_members
 from onebuh.emails import send_templated_email
+from onebuh.errors import Conflict
 from onebuh.limits import limit_hit
 
 from .audit import audit_record
@@ -146,11 +147,11 @@ def invitation_create(
     if role == MemberRole.OWNER:
         raise ValidationError(_("A subscriber has one owner; invite as administrator instead."))
     if Membership.objects.filter(subscriber=subscriber, user__email__iexact=email).exists():
-        raise ValidationError(_("This person is already a member."))
+        raise Conflict(_("This person is already a member."))
     if subscriber.invitations.filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).exists():
-        raise ValidationError(_("An invitation to this email is already waiting."))
+        raise Conflict(_("An invitation to this email is already waiting."))
     # Issue 18: 60 invitations (60 emails to any address) in 2 s. Counted per subscriber.
     limit_hit("invitation", subscriber.pk)
     invitation = Invitation.objects.create(

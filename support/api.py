@@ -3,14 +3,15 @@
     POST /api/1c/tickets/   Authorization: Token <token>
     {"category": "technical", "subject": "...", "text": "...", "user": "Иванов", "release": "3.0.150.1"}
 
-A wrong or revoked token answers 401 and stores nothing.
+A wrong or revoked token answers 401 and stores nothing. Errors have the API's one shape
+(api.exceptions, the project's EXCEPTION_HANDLER): {"error": {"code", "message", "fields"}}.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import authentication, exceptions, permissions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -52,7 +53,17 @@ class OneCFormTokenScheme(OpenApiAuthenticationExtension):
     name = "OneCFormToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization"}
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": str(
+                _(
+                    "The infobase's token of the 1C form, issued on the panel's Support page: "
+                    "Authorization: Token <token>."
+                )
+            ),
+        }
 
 
 class HasOneCFormToken(permissions.BasePermission):
@@ -63,6 +74,8 @@ class HasOneCFormToken(permissions.BasePermission):
 class TicketCreateApi(APIView):
     authentication_classes = [OneCFormTokenAuthentication]
     permission_classes = [HasOneCFormToken]
+    renderer_classes = [JSONRenderer]
+    not_authenticated_message = _("Present the form's token: Authorization: Token <token>.")
 
     class InputSerializer(serializers.Serializer):
         category = serializers.ChoiceField(choices=Category.choices, default=Category.TECHNICAL)
@@ -72,11 +85,21 @@ class TicketCreateApi(APIView):
         release = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     class OutputSerializer(serializers.Serializer):
-        number = serializers.IntegerField(source="pk")
+        number = serializers.IntegerField(source="pk", help_text=_("The ticket number."))
         status = serializers.CharField()
-        reaction_due_at = serializers.DateTimeField()
+        reaction_due_at = serializers.DateTimeField(help_text=_("The promised reaction time."))
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        summary=_("Open a ticket from the 1C form"),
+        description=_(
+            "The support form inside the 1C application (4.2) opens a ticket about the "
+            "token's infobase, with the 1C user's name and the configuration's release. "
+            "A wrong or revoked token answers 401 and stores nothing; one token opens at most "
+            "a few tickets a minute (429)."
+        ),
+    )
     def post(self, request):
         token: OneCFormToken = request.auth
         data = self.InputSerializer(data=request.data)
@@ -87,18 +110,16 @@ class TicketCreateApi(APIView):
             limit_hit("ticket_1c_token", token.pk)
         except RateLimited as error:
             raise throttled(error) from error
-        try:
-            ticket = ticket_open(
-                subscriber=token.subscriber,
-                opened_by=None,
-                channel=Channel.ONEC_FORM,
-                category=values["category"],
-                subject=values["subject"],
-                text=values["text"],
-                infobase=token.infobase,
-                onec_user=values.get("user", ""),
-                onec_release=values.get("release", ""),
-            )
-        except ValidationError as error:
-            return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        # A refusal of the service is a 400 (or a 409) in the error shape (api.exceptions).
+        ticket = ticket_open(
+            subscriber=token.subscriber,
+            opened_by=None,
+            channel=Channel.ONEC_FORM,
+            category=values["category"],
+            subject=values["subject"],
+            text=values["text"],
+            infobase=token.infobase,
+            onec_user=values.get("user", ""),
+            onec_release=values.get("release", ""),
+        )
         return Response(self.OutputSerializer(ticket).data, status=status.HTTP_201_CREATED)

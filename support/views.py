@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from infobases.access import infobases_visible_to
-from onebuh import files
 from onebuh.limits import limit_hit
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
@@ -24,7 +23,7 @@ from .access import (
     onec_tokens_visible_to,
     ticket_for_member,
 )
-from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, attachment_response
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
 from .models import Channel, MessageAuthor
 from .selectors import articles_search, quota_usage, tickets_for_member
@@ -192,9 +191,7 @@ def ticket_rate_view(request, pk):
 @member_required
 def attachment_download(request, pk):
     attachment = attachment_for_member(membership=request.membership, pk=pk)
-    return files.download_response(
-        alias="default", name=attachment.file.name, filename=attachment.name
-    )
+    return attachment_response(attachment)
 
 
 def knowledge_base(request):

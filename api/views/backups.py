@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -23,9 +23,15 @@ from infobases.models import BackupKind, BackupStatus
 from infobases.selectors import backup_list
 
 from ..permissions import IsManager, ManagerWrites
-from .base import ApiView, FileApiView, TextField, nested
+from .base import LOCATION, STORAGE_REDIRECT, ApiView, FileApiView, TextField, nested
 from .infobases import InfobaseOutput
 
+DOWNLOAD_RESPONSES = {
+    (200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY, description=_("The .dt file.")
+    ),
+    302: STORAGE_REDIRECT,
+}
 InfobaseRef = nested("InfobaseRef", id=serializers.IntegerField(), name=TextField())
 
 
@@ -51,7 +57,16 @@ class BackupListApi(ApiView):
     class InputSerializer(serializers.Serializer):
         infobase = serializers.IntegerField(min_value=1)
 
-    @extend_schema(parameters=[FilterSerializer], responses=BackupOutput(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=BackupOutput(many=True),
+        summary=_("Backups"),
+        description=_(
+            "The copies of the subscriber's infobases, newest first: daily, on demand, before "
+            "an update or a restore, and the final copy of a deleted infobase; filter by "
+            "infobase, kind or state."
+        ),
+    )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
         backups = backup_list(membership=self.membership)
@@ -66,7 +81,12 @@ class BackupListApi(ApiView):
     @extend_schema(
         request=InputSerializer,
         responses={201: BackupOutput},
-        summary="Make a copy now (the infobase is locked while the dump runs)",
+        summary=_("Make a backup now"),
+        description=_(
+            "Queues an on-demand copy of a ready infobase (owners and administrators); the "
+            "infobase is locked while the dump runs. The answer has the state queued; "
+            "409 when the infobase is not ready."
+        ),
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -83,7 +103,14 @@ class BackupLinkApi(ApiView):
         url = serializers.URLField()
         expires_at = serializers.DateTimeField()
 
-    @extend_schema(responses=OutputSerializer, summary="A download link that expires")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary=_("A download link of a backup"),
+        description=_(
+            "A link to the copy's .dt file that works only for the member who asked for it "
+            "and expires at expires_at. The copy must be finished."
+        ),
+    )
     def get(self, request, pk):
         backup = backup_for_download(membership=self.membership, pk=pk)
         token = services.backup_download_token(backup=backup, user=request.user)
@@ -95,11 +122,17 @@ class BackupLinkApi(ApiView):
 class BackupFileApi(FileApiView):
     """The link works only for the person it was made for, and checks the right again."""
 
-    extra_errors = {410: "The link has expired: ask for a new one."}
+    extra_errors = {410: _("The link has expired: ask for a new one.")}
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
-        summary="Download the .dt file",
+        responses=DOWNLOAD_RESPONSES,
+        parameters=[LOCATION],
+        summary=_("Download a backup's .dt file"),
+        description=_(
+            "The file of the copy, by the link from download-link, for the member it was "
+            "made for. With object storage the answer is a redirect (302) to a short-lived "
+            "link of the storage."
+        ),
     )
     def get(self, request, token):
         try:
@@ -123,7 +156,13 @@ class BackupRestoreApi(ApiView):
     @extend_schema(
         request=InputSerializer,
         responses={202: InfobaseOutput},
-        summary="Restore into the same infobase (after a safety copy) or into a new one",
+        summary=_("Restore a backup"),
+        description=_(
+            "Restores the copy into the same infobase (after a safety copy of its current "
+            "state) or, with into=new, into a new infobase named name. Owners and "
+            "administrators. 409 when the copy is not finished, or the infobase is busy or "
+            "deleted (restore into a new one then)."
+        ),
     )
     def post(self, request, pk):
         backup = backup_for_manager(membership=self.membership, pk=pk)

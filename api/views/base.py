@@ -4,7 +4,9 @@ Views are thin (STYLE.md, HackSoft): nested Input/Output serializers, objects th
 apps' access helpers, writes through the apps' services; a service's ValidationError becomes
 a 400 with its Russian message."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import JSONParser
@@ -13,10 +15,8 @@ from rest_framework.views import APIView
 
 from ..access import membership_of
 from ..authentication import ApiTokenAuthentication
-from ..exceptions import api_exception_handler
 from ..pagination import ApiPagination
 from ..permissions import IsMember
-from ..schema import ApiAutoSchema
 from ..throttling import IpRateThrottle, TokenRateThrottle
 
 
@@ -26,12 +26,8 @@ class ApiView(APIView):
     throttle_classes = [IpRateThrottle, TokenRateThrottle]
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
-    schema = ApiAutoSchema()
     # Lists document and use it (drf-spectacular reads it for the page parameters and shape).
     pagination_class = ApiPagination
-
-    def get_exception_handler(self):
-        return api_exception_handler
 
     @property
     def membership(self):
@@ -48,6 +44,17 @@ class ApiView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, self.request, view=self)
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+# A stored file is streamed from the file system, or the answer is a redirect to object storage.
+STORAGE_REDIRECT = OpenApiResponse(description=_("Object storage: the file is at Location."))
+LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[302],
+    description=_("A short-lived link to the file."),
+)
 
 
 class FileApiView(ApiView):

@@ -1,5 +1,6 @@
 """Billing (3, 9.3): invoices and their PDFs, the personal account's ledger and balances."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -47,9 +48,17 @@ class InvoiceListApi(ApiView):
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=InvoiceStatus.choices, required=False)
-        month = serializers.DateField(required=False, help_text="Any day of the month charged.")
+        month = serializers.DateField(required=False, help_text=_("Any day of the month charged."))
 
-    @extend_schema(parameters=[FilterSerializer], responses=InvoiceOutput(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=InvoiceOutput(many=True),
+        summary=_("Invoices"),
+        description=_(
+            "The subscriber's invoices, newest first, with what is paid and what is left; "
+            "filter by state or month. Owners, administrators and accountants."
+        ),
+    )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
         invoices = invoices_visible_to(membership=self.membership).select_related("tariff")
@@ -63,7 +72,11 @@ class InvoiceListApi(ApiView):
 class InvoiceDetailApi(ApiView):
     permission_classes = [CanSeeBilling]
 
-    @extend_schema(responses=InvoiceOutput)
+    @extend_schema(
+        responses=InvoiceOutput,
+        summary=_("An invoice"),
+        description=_("One invoice: period, tariff, amounts, state and due date."),
+    )
     def get(self, request, pk):
         return Response(InvoiceOutput(invoice_for_member(membership=self.membership, pk=pk)).data)
 
@@ -72,8 +85,16 @@ class InvoicePdfApi(FileApiView):
     permission_classes = [CanSeeBilling]
 
     @extend_schema(
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
-        summary="The invoice as PDF",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("The PDF file.")
+            )
+        },
+        summary=_("An invoice as PDF"),
+        description=_(
+            "The invoice for payment with the operator's requisites, as a PDF file "
+            "(application/pdf)."
+        ),
     )
     def get(self, request, pk):
         invoice = invoice_for_member(membership=self.membership, pk=pk)
@@ -83,8 +104,8 @@ class InvoicePdfApi(FileApiView):
 class LedgerEntryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=LedgerKind.choices)
-    money = serializers.DecimalField(**MONEY, help_text="Movement of the money balance, KZT.")
-    bonus = serializers.DecimalField(**MONEY, help_text="Movement of the bonus balance, KZT.")
+    money = serializers.DecimalField(**MONEY, help_text=_("Movement of the money balance, KZT."))
+    bonus = serializers.DecimalField(**MONEY, help_text=_("Movement of the bonus balance, KZT."))
     description = TextField()
     reason = TextField()
     invoice = serializers.IntegerField(source="invoice_id", allow_null=True)
@@ -97,12 +118,17 @@ class LedgerApi(ApiView):
     class FilterSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=LedgerKind.choices, required=False)
         date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False, help_text="Inclusive.")
+        date_to = serializers.DateField(required=False, help_text=_("Inclusive."))
 
     @extend_schema(
         parameters=[FilterSerializer],
         responses=LedgerEntryOutput(many=True),
-        summary="The personal account's ledger, newest first",
+        summary=_("Movements of the personal account"),
+        description=_(
+            "The personal account's ledger, newest first: payments, charges, bonuses and "
+            "compensation, each with its movement of the money and the bonus balance; filter "
+            "by kind and dates."
+        ),
     )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
@@ -122,13 +148,23 @@ class BalancesApi(ApiView):
     class OutputSerializer(serializers.Serializer):
         money = serializers.DecimalField(**MONEY)
         bonus = serializers.DecimalField(**MONEY)
-        debt = serializers.DecimalField(**MONEY, help_text="What open invoices still ask.")
+        debt = serializers.DecimalField(**MONEY, help_text=_("What open invoices still ask."))
         tariff = TariffRef(allow_null=True)
-        pending_tariff = TariffRef(allow_null=True, help_text="From the next month.")
+        pending_tariff = TariffRef(allow_null=True, help_text=_("From the next month."))
         subscriber_status = TextField()
-        purge_date = serializers.DateField(allow_null=True, help_text="3.6, when suspended.")
+        purge_date = serializers.DateField(
+            allow_null=True, help_text=_("When the data will be deleted if suspended (3.6).")
+        )
 
-    @extend_schema(responses=OutputSerializer, summary="Balances, debt and the tariff")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary=_("Balances, debt and the tariff"),
+        description=_(
+            "The money and bonus balances, the debt of open invoices, the current tariff and "
+            "the one from next month, the subscriber's state and, when suspended, the date "
+            "its data will be deleted (3.6)."
+        ),
+    )
     def get(self, request):
         subscriber = self.membership.subscriber
         money, bonus = balances_for(subscriber=subscriber)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -38,7 +38,14 @@ class SolutionListApi(ApiView):
         def get_has_demo_data(self, solution) -> bool:
             return bool(solution.demo_template)
 
-    @extend_schema(responses=OutputSerializer(many=True), summary="The catalog of 1C solutions")
+    @extend_schema(
+        responses=OutputSerializer(many=True),
+        summary=_("The catalog of 1C solutions"),
+        description=_(
+            "The 1C solutions an infobase can be created from (its code goes into "
+            "POST /api/v1/infobases/), and whether a solution has demo data."
+        ),
+    )
     def get(self, request):
         return self.paginated(Solution.objects.filter(is_published=True), self.OutputSerializer)
 
@@ -46,7 +53,7 @@ class SolutionListApi(ApiView):
 class InfobaseOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = TextField()
-    ref = TextField(help_text="The name on the cluster and in the web address.")
+    ref = TextField(help_text=_("The name on the cluster and in the web address."))
     status = serializers.ChoiceField(choices=InfobaseStatus.choices)
     status_message = TextField()
     solution = SolutionRef()
@@ -73,14 +80,22 @@ class InfobaseListApi(ApiView):
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=InfobaseStatus.choices, required=False)
-        solution = CodeField(required=False, help_text="A solution's code.")
+        solution = CodeField(required=False, help_text=_("A solution's code."))
 
     class InputSerializer(serializers.Serializer):
-        solution = CodeField(help_text="A solution's code from /solutions/.")
+        solution = CodeField(help_text=_("A solution's code from /solutions/."))
         name = TextField(max_length=100)
         with_demo_data = serializers.BooleanField(default=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses=InfobaseListOutput(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=InfobaseListOutput(many=True),
+        summary=_("The subscriber's infobases"),
+        description=_(
+            "Every infobase of the subscriber with its state, solution, release, size, web "
+            "address and the time of its last backup; filter by state or solution."
+        ),
+    )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
         # A subscriber has a few infobases (the tariff's limit): the selector gives them all.
@@ -93,7 +108,15 @@ class InfobaseListApi(ApiView):
         return self.paginated(infobases, InfobaseListOutput)
 
     @extend_schema(
-        request=InputSerializer, responses={201: InfobaseOutput}, summary="Add an infobase"
+        request=InputSerializer,
+        responses={201: InfobaseOutput},
+        summary=_("Add an infobase"),
+        description=_(
+            "Creates an infobase from a solution of the catalog, empty or with demo data "
+            "(owners and administrators). It is created in the background: the answer has the "
+            "state creating, then ready. The tariff's limit of infobases applies (409 when "
+            "it is used). The one who creates it gets full access."
+        ),
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -116,23 +139,41 @@ class InfobaseDetailApi(ApiView):
     class InputSerializer(serializers.Serializer):
         name = TextField(max_length=100)
 
-    @extend_schema(responses=InfobaseOutput)
+    @extend_schema(
+        responses=InfobaseOutput,
+        summary=_("An infobase"),
+        description=_("One infobase of the subscriber: its state, solution, size and address."),
+    )
     def get(self, request, pk):
         return Response(InfobaseOutput(infobase_for_member(membership=self.membership, pk=pk)).data)
 
-    @extend_schema(request=InputSerializer, responses=InfobaseOutput, summary="Rename")
+    @extend_schema(
+        request=InputSerializer,
+        responses=InfobaseOutput,
+        summary=_("Rename an infobase"),
+        description=_(
+            "A partial update: only the fields given change; an empty object changes nothing "
+            "and answers the infobase as it is. Owners and administrators."
+        ),
+    )
     def patch(self, request, pk):
         infobase = infobase_for_manager(membership=self.membership, pk=pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        infobase = services.infobase_rename(
-            infobase=infobase, name=data.validated_data["name"], actor=request.user
-        )
+        if "name" in data.validated_data:
+            infobase = services.infobase_rename(
+                infobase=infobase, name=data.validated_data["name"], actor=request.user
+            )
         return Response(InfobaseOutput(infobase).data)
 
     @extend_schema(
         responses={202: InfobaseOutput},
-        summary="Delete (after a final backup kept for 30 days, 1.2)",
+        summary=_("Delete an infobase"),
+        description=_(
+            "Deletes the infobase after a final backup that is kept for 30 days (1.2); the "
+            "answer has the state deleting. Everyone's access to it ends. 409 while it is "
+            "being created or deleted."
+        ),
     )
     def delete(self, request, pk):
         infobase = infobase_for_manager(membership=self.membership, pk=pk)
@@ -151,9 +192,16 @@ class SessionOutput(serializers.Serializer):
 
 
 class SessionListApi(ApiView):
-    extra_errors = {503: "The 1C cluster could not be asked for the sessions."}
+    extra_errors = {503: _("The 1C cluster could not be asked for the sessions; try later.")}
 
-    @extend_schema(responses=SessionOutput(many=True), summary="Live 1C sessions")
+    @extend_schema(
+        responses=SessionOutput(many=True),
+        summary=_("Live 1C sessions"),
+        description=_(
+            "Who works in the infobase now: the 1C user, the client application, the computer "
+            "and when the session started and was last active."
+        ),
+    )
     def get(self, request, pk):
         infobase = infobase_for_member(membership=self.membership, pk=pk)
         rows, error = infobase_sessions(infobase=infobase)
@@ -167,7 +215,15 @@ class SessionListApi(ApiView):
 
 
 class SessionEndApi(ApiView):
-    @extend_schema(request=None, responses={202: None}, summary="End a session")
+    @extend_schema(
+        request=None,
+        responses={202: None},
+        summary=_("End a 1C session"),
+        description=_(
+            "Asks the 1C cluster to end the session (it ends in a few seconds). A plain user "
+            "may end only their own sessions; owners and administrators any."
+        ),
+    )
     def post(self, request, pk, session_id):
         membership = self.membership
         infobase = infobase_for_member(membership=membership, pk=pk)
@@ -204,7 +260,15 @@ class AccessListApi(ApiView):
         member = serializers.IntegerField(min_value=1)
         role = serializers.ChoiceField(choices=AccessRole.choices)
 
-    @extend_schema(parameters=[FilterSerializer], responses=AccessOutput(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=AccessOutput(many=True),
+        summary=_("Who has access to which infobase"),
+        description=_(
+            "The grants of access to the subscriber's infobases with their 1C login and role; "
+            "filter by infobase or member. Owners and administrators."
+        ),
+    )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
         grants = InfobaseAccess.objects.filter(
@@ -219,7 +283,13 @@ class AccessListApi(ApiView):
     @extend_schema(
         request=InputSerializer,
         responses={200: AccessOutput},
-        summary="Grant access or change its role",
+        summary=_("Grant access or change its role"),
+        description=_(
+            "Gives a member access to an infobase with full rights or as a user, or changes "
+            "the role of an existing grant. The tariff's number of 1C users applies (409 when "
+            "all are taken). The member sets or reveals the 1C password in the panel; no "
+            "password is ever mailed."
+        ),
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -236,7 +306,11 @@ class AccessListApi(ApiView):
 class AccessDetailApi(ApiView):
     permission_classes = [IsManager]
 
-    @extend_schema(responses={204: None}, summary="Revoke access")
+    @extend_schema(
+        responses={204: None},
+        summary=_("Revoke access"),
+        description=_("Ends the member's access to the infobase and removes the 1C user."),
+    )
     def delete(self, request, pk):
         grant = access_for_manager(membership=self.membership, pk=pk)
         services.access_revoke(access=grant, actor=request.user)

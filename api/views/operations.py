@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -55,7 +56,15 @@ class ClaimListApi(ApiView):
         minutes = serializers.IntegerField(min_value=0, max_value=59, default=0)
         description = TextField(required=False, allow_blank=True, max_length=4000)
 
-    @extend_schema(parameters=[FilterSerializer], responses=ClaimOutput(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=ClaimOutput(many=True),
+        summary=_("Compensation claims"),
+        description=_(
+            "The subscriber's claims for downtime, newest first, with the decision and the "
+            "credited bonus; filter by state."
+        ),
+    )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
         claims = claims_visible_to(membership=self.membership).select_related("credit")
@@ -66,7 +75,12 @@ class ClaimListApi(ApiView):
     @extend_schema(
         request=InputSerializer,
         responses={201: ClaimOutput},
-        summary="Claim compensation for a day's downtime (9.1); filed as a ticket",
+        summary=_("Claim compensation"),
+        description=_(
+            "Claims compensation for a day's downtime (9.1): the date, how long the service "
+            "was down and what happened. It is filed as a ticket; the operator decides and "
+            "credits a bonus (9.2, 9.3). One open claim per date (409 for a second)."
+        ),
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -85,7 +99,11 @@ class ClaimListApi(ApiView):
 class ClaimDetailApi(ApiView):
     permission_classes = [CanSeeBilling]
 
-    @extend_schema(responses=ClaimOutput)
+    @extend_schema(
+        responses=ClaimOutput,
+        summary=_("A compensation claim"),
+        description=_("One claim with its state, the approved downtime and the credited bonus."),
+    )
     def get(self, request, pk):
         return Response(ClaimOutput(claim_for_member(membership=self.membership, pk=pk)).data)
 
@@ -95,7 +113,7 @@ class ComponentOutput(serializers.Serializer):
     label = TextField()
     state = TextField()
     state_label = TextField()
-    uptime = serializers.FloatField(help_text="Percent over the last 90 days.")
+    uptime = serializers.FloatField(help_text=_("Percent over the last 90 days."))
 
 
 class EventOutput(serializers.Serializer):
@@ -119,6 +137,13 @@ class StatusApi(ApiView):
         ongoing_works = EventOutput(many=True)
         upcoming_works = EventOutput(many=True)
 
-    @extend_schema(responses=OutputSerializer, summary="Service status (the /status/ page)")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary=_("Service status"),
+        description=_(
+            "The data of the public /status/ page: the state of each component, ongoing "
+            "incidents and technical works, the works planned. No token is needed."
+        ),
+    )
     def get(self, request):
         return Response(self.OutputSerializer(status_overview()).data)

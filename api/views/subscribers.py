@@ -1,6 +1,7 @@
 """The subscriber's profile (2.2 data), its members and invitations, and who is calling."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -41,7 +42,14 @@ class MeApi(ApiView):
         can_see_billing = serializers.BooleanField()
         token_scope = TextField(allow_null=True)
 
-    @extend_schema(responses=OutputSerializer, summary="Who is calling")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary=_("Who is calling"),
+        description=_(
+            "The member the token belongs to: email, name, role, subscriber, what the role "
+            "allows and the token's scope (read or write; null for the panel's session)."
+        ),
+    )
     def get(self, request):
         membership = self.membership
         membership.token_scope = request.auth.scope if isinstance(request.auth, ApiToken) else None
@@ -81,17 +89,33 @@ class SubscriberApi(ApiView):
         responsible_email = serializers.EmailField(required=False)
         responsible_phone = TextField(required=False, max_length=32)
 
-    @extend_schema(responses=OutputSerializer, summary="The subscriber's registration data")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary=_("The subscriber's registration data"),
+        description=_(
+            "The data given at registration (2.2): legal form, name, БИН or ИИН, address, "
+            "the responsible person; and the subscriber's state."
+        ),
+    )
     def get(self, request):
         return Response(self.OutputSerializer(self.membership.subscriber).data)
 
     @extend_schema(
-        request=InputSerializer, responses=OutputSerializer, summary="Update registration data"
+        request=InputSerializer,
+        responses=OutputSerializer,
+        summary=_("Update the registration data"),
+        description=_(
+            "A partial update: only the fields given change, checked as in the panel (what "
+            "each legal form must give, 2.2); the legal form itself cannot change. An empty "
+            "object changes nothing. Owners and administrators."
+        ),
     )
     def patch(self, request):
         subscriber = self.membership.subscriber
-        given = self.InputSerializer(data=request.data)
+        given = self.InputSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
+        if not given.validated_data:
+            return Response(self.OutputSerializer(subscriber).data)
         # The panel's form checks what each legal form must give (2.2) and normalises the phone.
         current = {field: getattr(subscriber, field) for field in SUBSCRIBER_DATA_FIELDS}
         form = SubscriberForm(data={**current, **given.validated_data}, instance=subscriber)
@@ -122,7 +146,15 @@ class MemberListApi(ApiView):
         role = serializers.ChoiceField(choices=MemberRole.choices, required=False)
         search = TextField(required=False, max_length=100)
 
-    @extend_schema(parameters=[FilterSerializer], responses=MemberOutput(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=MemberOutput(many=True),
+        summary=_("Members"),
+        description=_(
+            "The subscriber's members with their roles; filter by role or by words of the "
+            "email or name."
+        ),
+    )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
         members = members_visible_to(membership=self.membership)
@@ -142,24 +174,45 @@ class MemberDetailApi(ApiView):
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=INVITABLE_ROLES)
 
-    @extend_schema(responses=MemberOutput)
+    @extend_schema(
+        responses=MemberOutput,
+        summary=_("A member"),
+        description=_("One member of the subscriber: email, name, role."),
+    )
     def get(self, request, pk):
         member = get_for_member(
             members_visible_to(membership=self.membership), membership=self.membership, pk=pk
         )
         return Response(MemberOutput(member).data)
 
-    @extend_schema(request=InputSerializer, responses=MemberOutput, summary="Change the role")
+    @extend_schema(
+        request=InputSerializer,
+        responses=MemberOutput,
+        summary=_("Change a member's role"),
+        description=_(
+            "A partial update: an empty object changes nothing. A member lowered from "
+            "administrator keeps only a plain user's rights in 1C; the owner's role cannot "
+            "change. Owners and administrators."
+        ),
+    )
     def patch(self, request, pk):
         member = member_for_manager(membership=self.membership, pk=pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        member = membership_change_role(
-            membership=member, role=data.validated_data["role"], actor=request.user
-        )
+        if "role" in data.validated_data:
+            member = membership_change_role(
+                membership=member, role=data.validated_data["role"], actor=request.user
+            )
         return Response(MemberOutput(member).data)
 
-    @extend_schema(responses={204: None}, summary="Remove the member")
+    @extend_schema(
+        responses={204: None},
+        summary=_("Remove a member"),
+        description=_(
+            "Removes the member from the subscriber: their access to infobases, 1C users and "
+            "API tokens end. The owner cannot be removed."
+        ),
+    )
     def delete(self, request, pk):
         member = member_for_manager(membership=self.membership, pk=pk)
         membership_remove(membership=member, actor=request.user)
@@ -181,7 +234,11 @@ class InvitationListApi(ApiView):
         email = serializers.EmailField()
         role = serializers.ChoiceField(choices=INVITABLE_ROLES)
 
-    @extend_schema(responses=InvitationOutput(many=True), summary="Open invitations")
+    @extend_schema(
+        responses=InvitationOutput(many=True),
+        summary=_("Open invitations"),
+        description=_("Invitations not yet accepted or revoked, newest first."),
+    )
     def get(self, request):
         invitations = invitations_open_visible_to(membership=self.membership).order_by(
             "-created_at", "-pk"
@@ -189,7 +246,13 @@ class InvitationListApi(ApiView):
         return self.paginated(invitations, InvitationOutput)
 
     @extend_schema(
-        request=InputSerializer, responses={201: InvitationOutput}, summary="Invite a person"
+        request=InputSerializer,
+        responses={201: InvitationOutput},
+        summary=_("Invite a person"),
+        description=_(
+            "Sends an invitation by email with a role (not owner). 409 when the person is "
+            "already a member or an invitation to that email is waiting."
+        ),
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -203,7 +266,11 @@ class InvitationListApi(ApiView):
 class InvitationDetailApi(ApiView):
     permission_classes = [IsManager]
 
-    @extend_schema(responses={204: None}, summary="Revoke an invitation")
+    @extend_schema(
+        responses={204: None},
+        summary=_("Revoke an invitation"),
+        description=_("The invitation's link stops working."),
+    )
     def delete(self, request, pk):
         invitation = invitation_for_manager(membership=self.membership, pk=pk)
         invitation_revoke(invitation=invitation, actor=request.user)

@@ -3,7 +3,6 @@
 import datetime
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import (
     DateTimeField,
@@ -19,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onebuh.errors import Conflict
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -46,7 +46,7 @@ def backup_request(*, infobase: Infobase, actor, kind: str = BackupKind.ON_DEMAN
     """An on-demand copy. The panel warns that a .dt dump locks the infobase while it runs."""
     require_active(infobase.subscriber)
     if not infobase.is_ready:
-        raise ValidationError(_("The infobase is not ready; a backup is not possible now."))
+        raise Conflict(_("The infobase is not ready; a backup is not possible now."))
     backup = Backup.objects.create(
         subscriber_id=infobase.subscriber_id, infobase=infobase, kind=kind
     )
@@ -165,7 +165,7 @@ def backup_restore(*, backup: Backup, actor, into_new: bool, name: str = "") -> 
     """Restore into the same infobase (after a safety copy) or into a new one."""
     require_active(backup.subscriber)
     if backup.status != BackupStatus.DONE:
-        raise ValidationError(_("This copy is not finished; it cannot be restored."))
+        raise Conflict(_("This copy is not finished; it cannot be restored."))
     infobase = backup.infobase
     if into_new:
         return infobase_create(
@@ -177,7 +177,7 @@ def backup_restore(*, backup: Backup, actor, into_new: bool, name: str = "") -> 
             restore_from=backup.file,
         )
     if infobase.status not in (InfobaseStatus.READY, InfobaseStatus.FAILED):
-        raise ValidationError(_("The infobase is deleted or busy; restore into a new one."))
+        raise Conflict(_("The infobase is deleted or busy; restore into a new one."))
     queue_operation(
         subscriber_id=infobase.subscriber_id,
         infobase=infobase,

@@ -2,10 +2,10 @@
 
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from onebuh.errors import Conflict
 from outbox.services import outbox_kick
 from subscribers.models import Subscriber, SubscriberStatus
 
@@ -17,7 +17,7 @@ LIVE_STATUSES = (InfobaseStatus.CREATING, InfobaseStatus.READY, InfobaseStatus.F
 def require_active(subscriber: Subscriber) -> None:
     """3.5: while suspended only downloading the last backups is allowed (2.4)."""
     if subscriber.status != SubscriberStatus.ACTIVE:
-        raise ValidationError(
+        raise Conflict(
             _(
                 "Access to the service is suspended: this action is not available. "
                 "You can still download the last backup of each infobase."
@@ -30,7 +30,7 @@ def tariff_or_error(subscriber: Subscriber):
 
     tariff = tariff_for_subscriber(subscriber=subscriber)
     if tariff is None:
-        raise ValidationError(
+        raise Conflict(
             _(
                 "The subscriber has no tariff yet. Choose a tariff in the Billing section "
                 "first, then add infobases."
@@ -43,7 +43,7 @@ def check_infobase_limit(subscriber: Subscriber, *, adding: int = 1) -> None:
     tariff = tariff_or_error(subscriber)
     count = Infobase.objects.filter(subscriber=subscriber, status__in=LIVE_STATUSES).count()
     if count + adding > tariff.max_infobases:
-        raise ValidationError(
+        raise Conflict(
             ngettext(
                 "Your tariff «%(tariff)s» allows %(limit)s infobase and you have %(count)s. "
                 "Delete an infobase or change the tariff in the Billing section.",
@@ -64,7 +64,7 @@ def check_user_limit(subscriber: Subscriber, *, membership_id: int) -> None:
         ).values_list("membership_id", flat=True)
     )
     if membership_id not in with_access and len(with_access) >= tariff.max_users:
-        raise ValidationError(
+        raise Conflict(
             ngettext(
                 "Your tariff «%(tariff)s» allows %(limit)s 1C user and all are taken. "
                 "Revoke someone's access or change the tariff in the Billing section.",

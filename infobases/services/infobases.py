@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onebuh.errors import Conflict
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscriber
@@ -174,7 +175,7 @@ def infobase_delete(*, infobase: Infobase, actor) -> Infobase:
         pk=infobase.pk, status__in=[InfobaseStatus.READY, InfobaseStatus.FAILED]
     ).update(status=InfobaseStatus.DELETING, status_message="")
     if not claimed:
-        raise ValidationError(_("The infobase is busy (being created or deleted); try later."))
+        raise Conflict(_("The infobase is busy (being created or deleted); try later."))
     accesses = InfobaseAccess.objects.filter(infobase=infobase)
     removed = removed_rows(accesses)
     accesses.delete()
@@ -214,7 +215,7 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
     subscriber = lock_subscriber(infobase.subscriber)
     require_active(subscriber)
     if not infobase.is_live:
-        raise ValidationError(_("The infobase is being deleted."))
+        raise Conflict(_("The infobase is being deleted."))
     access = InfobaseAccess.objects.filter(infobase=infobase, membership=membership).first()
     if access is not None and access.role == role:
         return access
@@ -230,7 +231,7 @@ def access_set(*, infobase: Infobase, membership: Membership, role: str, actor) 
             with transaction.atomic():
                 access.save()
         except IntegrityError as error:
-            raise ValidationError(_("This member already has access.")) from error
+            raise Conflict(_("This member already has access.")) from error
         licence_record_registration(access=access)
         notify_access_granted(access=access)
     else:

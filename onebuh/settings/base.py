@@ -492,7 +492,10 @@ CELERY_BEAT_SCHEDULE |= {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every DRF view (the API, the 1C form): the Russian schema with its shared error answers,
+    # and the one JSON error shape of api/exceptions.py.
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # /api/v1/ (api app): per personal token (or signed-in person) and per client address.
@@ -505,13 +508,12 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("ONEBUH_API_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
+    # The title, description and tags are set in Russian by api.schema.postprocess_schema.
     "TITLE": "ONEbuh API",
-    "DESCRIPTION": (
-        "The control panel's features for your programs: subscriber data, members, infobases, "
-        "access, sessions, backups, tickets, invoices, the personal account and compensation. "
-        "Authorization: Bearer <personal token from the panel's API tokens page>. "
-        'Errors: {"error": {"code", "message", "fields"}}; lists are paged.'
-    ),
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess_schema",
+    ],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The documentation pages load Swagger UI and Redoc from our own static files, no CDN.

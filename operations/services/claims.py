@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.dates import day_bounds, local_date, month_start
+from onebuh.errors import Conflict
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscriber
@@ -57,7 +58,7 @@ def claim_file(
     if CompensationClaim.objects.filter(
         subscriber=subscriber, downtime_date=downtime_date, status=ClaimStatus.PENDING
     ).exists():
-        raise ValidationError(
+        raise Conflict(
             _(
                 "A claim for %(date)s is already being reviewed; its decision will come in "
                 "the ticket. Add details there instead of filing another claim."

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onebuh import files
 from onebuh.admin_mixins import admin_view_permissions
 from onebuh.dates import month_start, next_month_start, previous_month_start
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
 
+from ..attachments import attachment_response
 from ..models import Channel, TicketAttachment
 from ..selectors import sla_report, sla_report_columns, sla_report_values
 from ..services import (
@@ -90,9 +90,7 @@ class TicketAdminViews:
             data={"ticket": ticket.pk},
             ip=client_ip(request),
         )
-        return files.download_response(
-            alias="default", name=attachment.file.name, filename=attachment.name
-        )
+        return attachment_response(attachment)
 
     def _back(self, ticket):
         return redirect(reverse("admin:support_ticket_change", args=[ticket.pk]))

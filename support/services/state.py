@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onebuh.errors import Conflict
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -42,7 +43,7 @@ def _locked(ticket: Ticket) -> Ticket:
 
 def _require_open(ticket: Ticket) -> None:
     if ticket.status not in OPEN_STATUSES:
-        raise ValidationError(_("The ticket is closed."))
+        raise Conflict(_("The ticket is closed."))
 
 
 @transaction.atomic
@@ -243,7 +244,7 @@ def ticket_rate(*, ticket: Ticket, actor, rating: int, comment: str = "") -> Tic
         raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
     ticket = _locked(ticket)
     if not ticket.messages.filter(author_side=MessageAuthor.STAFF, is_internal=False).exists():
-        raise ValidationError(_("There is no answer to rate yet."))
+        raise Conflict(_("There is no answer to rate yet."))
     ticket.rating, ticket.rating_comment = rating, (comment or "").strip()
     ticket.save(update_fields=["rating", "rating_comment"])
     audit_record(

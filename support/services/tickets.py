@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onebuh.errors import Conflict
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscribers
@@ -289,7 +290,7 @@ def ticket_reply(
         Ticket.objects.select_for_update(of=("self",)).select_related("opened_by").get(pk=ticket.pk)
     )
     if ticket.status == TicketStatus.REFUSED:
-        raise ValidationError(_("Support on this ticket was refused; open a new ticket."))
+        raise Conflict(_("Support on this ticket was refused; open a new ticket."))
     # Inbound channels (email, 1C-Connect) always speak for the subscriber: a From header
     # naming a staff address must not count as the support desk's reaction.
     is_staff = not from_subscriber and bool(getattr(author, "is_staff", False))

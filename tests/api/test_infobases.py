@@ -41,7 +41,7 @@ def test_the_tariffs_limit_is_a_russian_refusal(owner_api, ready_infobase, solut
     response = owner_api.post(
         reverse("v1_api:infobases"), {"solution": "bk", "name": "Третья"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # the limit is used: the state, not the input
     assert "тариф" in response.json()["error"]["message"]
     assert Infobase.objects.filter(subscriber=subscriber).count() == 2
 
@@ -52,7 +52,7 @@ def test_suspended_subscriber_cannot_add_an_infobase(owner_api, subscriber, tari
     response = owner_api.post(
         reverse("v1_api:infobases"), {"solution": "bk", "name": "Новая"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "приостановлен" in response.json()["error"]["message"]
     assert not Infobase.objects.exists()
 

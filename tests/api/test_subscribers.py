@@ -57,7 +57,7 @@ def test_invitation_is_sent_and_revoked(owner_api, django_capture_on_commit_call
     again = owner_api.post(
         reverse("v1_api:invitations"), {"email": "new@example.kz", "role": "user"}, format="json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409  # an invitation is already waiting: a conflict of state
     owner_cannot = owner_api.post(
         reverse("v1_api:invitations"), {"email": "o@example.kz", "role": "owner"}, format="json"
     )

@@ -53,7 +53,7 @@ def test_conversation_shows_staff_answers_but_never_internal_notes(
     closed = owner_api.post(reverse("v1_api:ticket_close", args=[ticket_id]))
     assert closed.json()["status"] == TicketStatus.CLOSED
     again = owner_api.post(reverse("v1_api:ticket_close", args=[ticket_id]))
-    assert again.status_code == 400 and again.json()["error"]["message"]
+    assert again.status_code == 409 and again.json()["error"]["message"]
 
 
 def test_exhausted_quota_refuses_the_ticket_in_russian(owner_api, subscriber):

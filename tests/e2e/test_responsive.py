@@ -28,10 +28,12 @@ PUBLIC_START = [
     "/status/",
     "/help/",
     "/help/?q=" + quote("тонкий клиент"),
+    "/api/",
 ]
-# Not pages: downloads, the admin (staff only, Django's own layout), signing out, machine ends.
+# Not pages: downloads, the admin (staff only, Django's own layout), signing out, machine ends;
+# Swagger UI and Redoc render after loading: test_api_docs.py checks them once drawn.
 SKIP = re.compile(
-    r"^/(admin|static|webhooks|api/v1|api/1c|api/schema|accounts/logout)|"
+    r"^/(admin|static|webhooks|api/v1|api/1c|api/schema|api/docs|api/redoc|accounts/logout)|"
     r"/(download|file|pdf|xlsx|csv|v8i)/|\.(pdf|xlsx|csv|zip|dt|v8i)$"
 )
 PER_VIEW = 2  # object pages of one kind look alike: two of each are enough
@@ -126,4 +128,5 @@ def test_every_page_fits_a_phone_for_the_owner_the_user_and_a_visitor(open_page,
     assert any(path.startswith("/terms/") for path in checked)
     assert "/help/" in checked
     assert any(re.fullmatch(r"/help/\d+/", path) for path in checked)  # an article
+    assert "/api/" in checked
     assert not too_wide, "\n".join(too_wide)

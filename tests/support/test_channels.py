@@ -119,7 +119,7 @@ def test_1c_form_with_wrong_or_revoked_token_answers_401(client, form_token, rev
 def test_1c_form_bad_input_is_explained_in_russian(client, form_token):
     _token, raw = form_token
     response = _post_1c(client, raw, category="gossip")
-    assert response.status_code == 400 and "category" in response.json()
+    assert response.status_code == 400 and "category" in response.json()["error"]["fields"]
     assert not Ticket.objects.exists()
 
 
