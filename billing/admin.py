@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
+from onebuh.admin_mixins import QuickChangeListMixin, ReadOnlyAdminMixin, admin_view_permissions
 from onebuh.admin_scope import CappedCountPaginator
+from onebuh.listing import amount, choice_labels, local_datetime
 from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
@@ -31,6 +32,7 @@ from .models import (
     Invoice,
     InvoiceStatus,
     LedgerEntry,
+    LedgerKind,
     Payment,
     PaymentMethod,
     PurgeRecord,
@@ -302,11 +304,20 @@ class LedgerCorrectionAdminForm(forms.ModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class LedgerEntryAdmin(QuickChangeListMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Read-only; "add" records an accountant's correction, a new entry with a reason."""
 
     form = LedgerCorrectionAdminForm
-    list_display = ("at", "subscriber", "kind", "money", "bonus", "description", "invoice", "actor")
+    list_display = (
+        "at_text",
+        "subscriber",
+        "kind_text",
+        "money_text",
+        "bonus_text",
+        "description",
+        "invoice_text",
+        "actor",
+    )
     list_filter = ("kind",)
     search_fields = ("subscriber__name", "subscriber__person_full_name", "description")
     search_help_text = _("Words of the subscriber's name or of the entry's description.")
@@ -333,6 +344,44 @@ class LedgerEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 match |= Q(subscriber_id__in=ids)
             queryset = queryset.filter(match)
         return queryset, False
+
+    def prepare_results(self, request, rows):
+        """The page's cells as text at once: dates, kinds and amounts formatted by plain string
+        operations, the labels translated once (onebuh.listing)."""
+        kinds = choice_labels(LedgerKind)
+        invoice_label = str(_("Invoice No. %(number)s"))
+        for entry in rows:
+            entry.at_text = local_datetime(entry.at)
+            entry.kind_text = kinds.get(entry.kind, entry.kind)
+            entry.money_text = amount(entry.money)
+            entry.bonus_text = amount(entry.bonus)
+            entry.invoice_text = (
+                invoice_label % {"number": entry.invoice.display_number}
+                if entry.invoice_id
+                else None
+            )
+
+    @admin.display(description=LedgerEntry._meta.get_field("at").verbose_name, ordering="at")
+    def at_text(self, obj):
+        return obj.at_text
+
+    @admin.display(description=LedgerEntry._meta.get_field("kind").verbose_name, ordering="kind")
+    def kind_text(self, obj):
+        return obj.kind_text
+
+    @admin.display(description=LedgerEntry._meta.get_field("money").verbose_name, ordering="money")
+    def money_text(self, obj):
+        return obj.money_text
+
+    @admin.display(description=LedgerEntry._meta.get_field("bonus").verbose_name, ordering="bonus")
+    def bonus_text(self, obj):
+        return obj.bonus_text
+
+    @admin.display(
+        description=LedgerEntry._meta.get_field("invoice").verbose_name, ordering="invoice"
+    )
+    def invoice_text(self, obj):
+        return obj.invoice_text
 
     def has_change_permission(self, request, obj=None):
         return False

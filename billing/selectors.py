@@ -4,9 +4,8 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +21,14 @@ _ZERO_SUM = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=
 def tariff_for_subscriber(*, subscriber: Subscriber) -> Tariff | None:
     """The tariff in force for the subscriber, or None if it has not ordered the service yet."""
     return Tariff.objects.filter(subscriptions__subscriber=subscriber).first()
+
+
+def tariff_value(field: str):
+    """An expression for querysets of subscribers: `field` of the tariff in force (NULL without a
+    subscription) — for pages that read a tariff's figure beside their own counts in one query."""
+    return Subquery(
+        Subscription.objects.filter(subscriber_id=OuterRef("pk")).values(f"tariff__{field}")[:1]
+    )
 
 
 def subscription_for(*, subscriber: Subscriber) -> Subscription | None:
@@ -146,69 +153,69 @@ def account_summary(*, subscriber: Subscriber) -> dict:
     }
 
 
-# The billing page shows the latest rows of each history; "show all" pages through one of them.
-LATEST_ROWS = 12
-ALL_ROWS_PER_PAGE = 50
-HISTORY_SECTIONS = ("invoices", "payments", "entries", "bonuses", "history")
-
-
-def _section(rows: QuerySet, *, expanded: bool, page) -> dict:
-    """The latest LATEST_ROWS rows (one more is read to know whether there are others), or, when
-    the person asked for all of this section, one page of ALL_ROWS_PER_PAGE."""
-    if expanded:
-        current = Paginator(rows, ALL_ROWS_PER_PAGE).get_page(page)
-        return {"rows": list(current), "more": False, "page": current}
-    latest = list(rows[: LATEST_ROWS + 1])
-    return {"rows": latest[:LATEST_ROWS], "more": len(latest) > LATEST_ROWS, "page": None}
-
-
 def billing_overview(*, subscriber: Subscriber, expand: str | None = None, page=None) -> dict:
-    """Everything the panel's billing page shows, in a fixed number of queries: balances, the
-    subscription, and the latest invoices, payments, ledger entries, bonus credits and state
-    changes; `expand` names the one section to show whole, page by page."""
+    """Everything the panel's billing page shows, in a fixed number of queries: balances and debt
+    (one), the subscription with its tariff (one), and the latest invoices, payments, ledger
+    entries, bonus credits, state changes and statements (one: billing.history); `expand` names
+    the one history to show whole, page by page."""
+    from billing.providers import active_provider
+
+    from .history import HISTORY_SECTIONS, billing_histories
+
     summary = account_summary(subscriber=subscriber)
-    histories = {
-        "invoices": Invoice.objects.filter(subscriber=subscriber).select_related("tariff"),
-        "payments": subscriber.payments.all(),
-        "entries": LedgerEntry.objects.filter(subscriber=subscriber).select_related("invoice"),
-        "bonuses": LedgerEntry.objects.filter(subscriber=subscriber).exclude(bonus=0),
-        "history": subscriber.state_changes.select_related("actor"),
-    }
-    sections = {
-        name: _section(rows, expanded=name == expand, page=page) for name, rows in histories.items()
-    }
+    subscription = subscription_for(subscriber=subscriber)
+    online = active_provider() is not None
+    expanded = expand if expand in HISTORY_SECTIONS else None
+    sections = billing_histories(subscriber=subscriber, expand=expanded, page=page, online=online)
     return {
         "money": summary["money"],
         "bonus": summary["bonus"],
         "debt": summary["debt"],
-        "subscription": subscription_for(subscriber=subscriber),
+        "subscription": subscription,
+        "online": online,
         "sections": sections,
-        "expanded": expand if expand in histories else None,
+        "expanded": expanded,
         "invoices": sections["invoices"]["rows"],
         "payments": sections["payments"]["rows"],
         "bonus_entries": sections["bonuses"]["rows"],
         "entries": sections["entries"]["rows"],
         "state_changes": sections["history"]["rows"],
-        "statements": list(subscriber.reconciliation_statements.all()[:10]),
+        "statements": sections["statements"]["rows"],
         "purge_date": purge_date_for(subscriber=subscriber),
         "forecast": balance_forecast(
-            subscriber=subscriber, money=summary["money"], debt=summary["debt"]
+            subscriber=subscriber,
+            money=summary["money"],
+            debt=summary["debt"],
+            tariff=subscription.tariff if subscription else None,
+            last_month=next((row["month"] for row in sections["last_monthly"]["rows"]), None),
         ),
     }
 
 
-def balance_forecast(*, subscriber: Subscriber, money: Decimal, debt: Decimal):
+_UNKNOWN = object()
+
+
+def balance_forecast(
+    *, subscriber: Subscriber, money: Decimal, debt: Decimal, tariff=_UNKNOWN, last_month=_UNKNOWN
+):
     """ "Средств хватит до …": the last day of the last month the money on the account pays for,
-    after the months already charged; None when there is debt, no advance or no fee."""
-    tariff = tariff_for_subscriber(subscriber=subscriber)
+    after the months already charged; None when there is debt, no advance or no fee. `tariff`
+    and `last_month` (of the last monthly charge) when the caller has read them already (None:
+    no subscription, no monthly charge yet)."""
+    if debt > 0 or money <= 0:
+        return None
+    if tariff is _UNKNOWN:
+        tariff = tariff_for_subscriber(subscriber=subscriber)
     if debt > 0 or money <= 0 or tariff is None or tariff.monthly_fee <= 0:
         return None
-    last = (
-        Invoice.objects.filter(subscriber=subscriber, kind="monthly")
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    ) or month_start(timezone.localdate())
+    if last_month is _UNKNOWN:
+        last_month = (
+            Invoice.objects.filter(subscriber=subscriber, kind="monthly")
+            .order_by("-month")
+            .values_list("month", flat=True)
+            .first()
+        )
+    last = last_month or month_start(timezone.localdate())
     months = int(money // tariff.monthly_fee)
     return month_end(month_shift(last, months))
 

@@ -17,8 +17,9 @@ from subscribers.models import MemberRole
 from .access import invoice_for_member, promised_payment_running_for, statement_for_member
 from .documents import act_pdf, invoice_pdf, pdf_response, statement_pdf
 from .forms import TariffChoiceForm
+from .history import HISTORY_SECTIONS
 from .models import Tariff
-from .selectors import HISTORY_SECTIONS, billing_overview, subscription_for
+from .selectors import billing_overview, subscription_for
 from .services import (
     first_invoice_preview,
     subscription_change_tariff,

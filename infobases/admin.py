@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from onebuh.admin_mixins import ReadOnlyAdminMixin, admin_view_permissions
 from onebuh.admin_scope import PartnerScopedAdminMixin
 from subscribers.admin_audit import AuditedAdminMixin
+from subscribers.audit import audit_record, client_ip
+from subscribers.audit_actions import AuditAction
 
 from . import reporting, selectors, services
 from .forms import NumbersImportForm, ReportForm
@@ -330,6 +332,18 @@ class LicenceEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     form_code = "legal_entity"
                 content = reporting.report_csv(legal_form=form_code, **period)
                 kind, name = "text/csv; charset=utf-8", f"licences-{form_code}-{stamp}.csv"
+            # The rights holder's report lists the subscribers' people: who took it is audited.
+            audit_record(
+                action=AuditAction.REPORT_DOWNLOAD,
+                actor=request.user,
+                data={
+                    "report": "licences",
+                    "from": period["date_from"].isoformat(),
+                    "to": period["date_to"].isoformat(),
+                    "file": name,
+                },
+                ip=client_ip(request),
+            )
             response = HttpResponse(content, content_type=kind)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response

@@ -232,22 +232,32 @@ __all__ = [
 ]
 
 
-def infobases_first_steps(*, subscriber) -> dict:
-    """The dashboard's first-steps checklist (issue 14): the subscriber's live bases, how many
-    people have a 1C account in them, and whether a backup is finished. Two queries."""
-    from django.db.models import Count
+def infobases_first_steps() -> dict:
+    """The dashboard's first-steps checklist (issue 14) as expressions over a queryset of
+    subscribers (read in the caller's one query): whether it has a live base, how many people
+    have a 1C account in its live bases, and whether a backup is finished."""
+    from django.db.models import Count, Exists, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
-    from .models import BackupStatus
+    from .models import BackupStatus, InfobaseAccess
 
-    live = Infobase.objects.filter(subscriber=subscriber, status__in=_LIVE).aggregate(
-        bases=Count("pk", distinct=True), people=Count("accesses__membership", distinct=True)
+    people = (
+        InfobaseAccess.objects.filter(
+            infobase__subscriber_id=OuterRef("pk"), infobase__status__in=_LIVE
+        )
+        .order_by()
+        .values("infobase__subscriber_id")
+        .annotate(n=Count("membership_id", distinct=True))
+        .values("n")[:1]
     )
     return {
-        "has_infobase": live["bases"] > 0,
-        "people_with_access": live["people"],
-        "has_backup": Backup.objects.filter(
-            subscriber=subscriber, status=BackupStatus.DONE
-        ).exists(),
+        "has_infobase": Exists(
+            Infobase.objects.filter(subscriber_id=OuterRef("pk"), status__in=_LIVE)
+        ),
+        "people_with_access": Coalesce(Subquery(people), 0),
+        "has_backup": Exists(
+            Backup.objects.filter(subscriber_id=OuterRef("pk"), status=BackupStatus.DONE)
+        ),
     }
 
 

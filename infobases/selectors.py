@@ -1,5 +1,6 @@
 """Reads of the infobases app that need thought. Every list here is a fixed number of queries."""
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -17,15 +18,27 @@ from .models import (
 )
 from .provisioning import CLIENT_NAMES, ProvisioningError, get_driver
 
+LATEST_RELEASES_KEY = "infobases:latest-releases"
+
 
 def latest_releases() -> dict[int, Release]:
-    """The latest published release of each solution (the catalog is small: one query)."""
+    """The latest published release of each solution (the catalog is small: one query), kept in
+    the cache until a release is saved or deleted (`releases_changed`): the infobase list asks on
+    every view."""
+    latest = cache.get(LATEST_RELEASES_KEY)
+    if latest is not None:
+        return latest
     latest = {}
     for release in Release.objects.filter(published_at__isnull=False).order_by(
         "solution_id", "-released_on", "-id"
     ):
         latest.setdefault(release.solution_id, release)
+    cache.set(LATEST_RELEASES_KEY, latest, 3600)
     return latest
+
+
+def releases_changed(**kwargs) -> None:
+    cache.delete(LATEST_RELEASES_KEY)
 
 
 def infobase_list(*, membership: Membership) -> list:
@@ -40,14 +53,7 @@ def infobase_list(*, membership: Membership) -> list:
         .annotate(last_backup_at=Subquery(last_backup))
         .order_by("name", "pk")
     )
-    ids = [ib.pk for ib in infobases]
     latest = latest_releases()
-    updates = {
-        u.infobase_id: u
-        for u in ScheduledUpdate.objects.filter(
-            infobase_id__in=ids, status__in=[UpdateStatus.SCHEDULED, UpdateStatus.RUNNING]
-        ).select_related("release")
-    }
     now = timezone.now()
     for ib in infobases:
         newest = latest.get(ib.solution_id)
@@ -56,8 +62,21 @@ def infobase_list(*, membership: Membership) -> list:
             if newest and (ib.release is None or newest.released_on > ib.release.released_on)
             else None
         )
-        ib.pending_update = updates.get(ib.pk)
         ib.lock_is_active = ib.lock_active(now)
+    # The list shows a pending update only beside a newer release: no query when none is out.
+    behind = [ib.pk for ib in infobases if ib.newer_release]
+    updates = (
+        {
+            u.infobase_id: u
+            for u in ScheduledUpdate.objects.filter(
+                infobase_id__in=behind, status__in=[UpdateStatus.SCHEDULED, UpdateStatus.RUNNING]
+            ).select_related("release")
+        }
+        if behind
+        else {}
+    )
+    for ib in infobases:
+        ib.pending_update = updates.get(ib.pk)
     return infobases
 
 

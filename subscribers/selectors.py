@@ -43,19 +43,28 @@ def terms_forget_current() -> None:
 
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
-    colleagues → their access → first backup. None once every step is done."""
+    colleagues → their access → first backup. None once every step is done. One query."""
+    from django.db.models import Exists, OuterRef
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from billing.selectors import tariff_for_subscriber
+    from billing.selectors import tariff_value
     from infobases.hooks import infobases_first_steps
 
-    from .models import Invitation
+    from .models import Invitation, Subscriber
 
-    state = infobases_first_steps(subscriber=subscriber)
-    colleagues = member_count > 1 or Invitation.objects.filter(subscriber=subscriber).exists()
+    state = (
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .values(
+            has_tariff=tariff_value("pk"),
+            invited=Exists(Invitation.objects.filter(subscriber_id=OuterRef("pk"))),
+            **infobases_first_steps(),
+        )
+        .get()
+    )
+    colleagues = member_count > 1 or state["invited"]
     steps = [
-        (_("Choose a tariff"), "billing:tariffs", tariff_for_subscriber(subscriber=subscriber)),
+        (_("Choose a tariff"), "billing:tariffs", state["has_tariff"] is not None),
         (_("Add your first 1C base"), "infobases:add", state["has_infobase"]),
         (_("Invite your colleagues"), "subscribers:members", colleagues),
         (_("Give them access to the bases"), "infobases:access", state["people_with_access"] > 1),

@@ -4,7 +4,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -42,6 +42,13 @@ class QuotaUsage:
         return Category(self.category).label
 
 
+# The tariff's monthly quota of each partner category (4.4).
+QUOTA_FIELDS = {
+    Category.METHODOLOGICAL: "methodological_quota",
+    Category.INDIVIDUAL: "individual_quota",
+}
+
+
 def quota_limits(*, subscriber: Subscriber) -> dict[str, int]:
     """4.4: the monthly quotas of the subscriber's tariff; no tariff → none of these requests."""
     from billing.selectors import tariff_for_subscriber
@@ -57,20 +64,25 @@ def quota_usage(*, subscriber: Subscriber, now=None) -> dict[str, QuotaUsage]:
     """Used and allowed methodological and individual requests this month (Almaty time).
 
     Every request opened in the month counts, whatever became of it; technical ones are
-    unlimited (6.4) and not listed.
+    unlimited (6.4) and not listed. One query: the month's counts and the tariff's quotas (4.4,
+    none without a tariff) side by side (the ticket list and form show them on every view).
     """
+    from billing.selectors import tariff_value
+
     start, end = month_bounds(now or timezone.now())
-    counts = Ticket.objects.filter(
-        subscriber=subscriber, opened_at__gte=start, opened_at__lt=end
-    ).aggregate(
-        **{
-            category.value: Count("pk", filter=Q(category=category))
-            for category in PARTNER_CATEGORIES
-        }
-    )
-    limits = quota_limits(subscriber=subscriber)
+    month = Ticket.objects.filter(
+        subscriber_id=OuterRef("pk"), opened_at__gte=start, opened_at__lt=end
+    ).order_by()
+    figures = {}
+    for category, quota in QUOTA_FIELDS.items():
+        used = month.filter(category=category).values("subscriber_id").annotate(n=Count("pk"))
+        figures[f"{category}_used"] = Coalesce(Subquery(used.values("n")[:1]), 0)
+        figures[f"{category}_limit"] = Coalesce(tariff_value(quota), 0)
+    row = Subscriber.objects.filter(pk=subscriber.pk).values(**figures).get()
     return {
-        category.value: QuotaUsage(category.value, counts[category.value], limits[category])
+        category.value: QuotaUsage(
+            category.value, row[f"{category}_used"], row[f"{category}_limit"]
+        )
         for category in PARTNER_CATEGORIES
     }
 

@@ -16,7 +16,7 @@ the new version within RECHECK_SECONDS.
 import datetime
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -51,6 +51,8 @@ class Schedule:
     follows_public_holidays: bool
     holidays: frozenset
     workdays: frozenset
+    # Working time of whole days, filled as asked (the calendar is immutable once loaded).
+    _day_totals: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def intervals(self, day: datetime.date) -> tuple[tuple[int, int], ...]:
         if self.follows_public_holidays:
@@ -83,22 +85,44 @@ class Schedule:
         raise ImproperlyConfigured(f"The calendar has no working time within {MAX_DAYS} days.")
 
     def working_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
-        """Working time (µs) between two moments; negative when `end` is before `start`."""
+        """Working time (µs) between two moments; negative when `end` is before `start`.
+
+        The first and last days are cut at the moments; the days between count whole, their
+        totals kept per schedule (the queue asks this for every row of a page)."""
         if end < start:
             return -self.working_between(end, start)
         local, local_end = start.astimezone(self.tz), end.astimezone(self.tz)
-        day, total = local.date(), 0
+        day, last = local.date(), local_end.date()
+        low, high = _wall_micros(local), _wall_micros(local_end)
+        if day == last:
+            return _overlap(self.intervals(day), low, high)
+        total = _overlap(self.intervals(day), low, DAY)
         one_day = datetime.timedelta(days=1)
-        while day <= local_end.date():
-            midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=self.tz)
-            low = max(0, (local - midnight) // datetime.timedelta(microseconds=1))
-            high = (local_end - midnight) // datetime.timedelta(microseconds=1)
-            for begin, finish in self.intervals(day):
-                overlap = min(finish, high) - max(begin, low)
-                if overlap > 0:
-                    total += overlap
+        totals = self._day_totals
+        day += one_day
+        while day < last:
+            whole = totals.get(day)
+            if whole is None:
+                whole = totals[day] = sum(end - begin for begin, end in self.intervals(day))
+            total += whole
             day += one_day
-        return total
+        return total + _overlap(self.intervals(last), 0, high)
+
+
+def _wall_micros(moment: datetime.datetime) -> int:
+    """Microseconds after the local midnight on the wall clock (the intervals are wall times)."""
+    return (
+        (moment.hour * 60 + moment.minute) * 60 + moment.second
+    ) * 1_000_000 + moment.microsecond
+
+
+def _overlap(intervals, low: int, high: int) -> int:
+    total = 0
+    for begin, finish in intervals:
+        overlap = min(finish, high) - max(begin, low)
+        if overlap > 0:
+            total += overlap
+    return total
 
 
 def _micros(value: datetime.time) -> int:

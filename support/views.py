@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from infobases.access import infobases_visible_to
 from onebuh.limits import limit_hit
+from onebuh.listing import UrlPattern, WindowPage, choice_labels, local_datetime
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required, member_required
 
@@ -25,7 +25,7 @@ from .access import (
 )
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, attachment_response
 from .forms import RatingForm, ReplyForm, TicketForm, TokenForm
-from .models import Channel, MessageAuthor
+from .models import Category, Channel, MessageAuthor, TicketStatus
 from .selectors import articles_search, quota_usage, tickets_for_member
 from .services import (
     connect_code_issue,
@@ -36,6 +36,7 @@ from .services import (
     ticket_rate,
     ticket_reply,
 )
+from .templatetags.support_tags import STATUS_BADGES
 
 
 def _attempt(request, action, success: str) -> None:
@@ -62,12 +63,37 @@ def index(request):
     tickets = tickets_for_member(membership=request.membership).only(
         "pk", "subject", "category", "status", "opened_at", "reacted_at", "reaction_due_at"
     )
-    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    page = WindowPage(tickets, request.GET.get("page"), 30)
     return render(
         request,
         "support/index.html",
-        {"page": page, "quotas": quota_usage(subscriber=request.membership.subscriber)},
+        {
+            "page": page,
+            "rows": ticket_rows(page.object_list),
+            "quotas": quota_usage(subscriber=request.membership.subscriber),
+        },
     )
+
+
+def ticket_rows(tickets) -> list[dict]:
+    """The list's cells as text: labels, dates and links computed once per page, not per row
+    (onebuh.listing)."""
+    url = UrlPattern("support:ticket_detail")
+    categories, statuses = choice_labels(Category), choice_labels(TicketStatus)
+    return [
+        {
+            "pk": ticket.pk,
+            "url": url(ticket.pk),
+            "subject": ticket.subject,
+            "category": categories.get(ticket.category, ticket.category),
+            "status": statuses.get(ticket.status, ticket.status),
+            "badge": STATUS_BADGES.get(ticket.status, "info"),
+            "opened": local_datetime(ticket.opened_at),
+            "reacted": local_datetime(ticket.reacted_at),
+            "due": local_datetime(ticket.reaction_due_at),
+        }
+        for ticket in tickets
+    ]
 
 
 # Each file is stopped at its limit while it streams in; the body at all the files plus the form.

@@ -42,6 +42,11 @@ def release_publish(*, release: Release, actor=None, now=None) -> int:
     )
     if not claimed:
         return 0
+    from ..selectors import releases_changed
+
+    # After the commit: a list read before it must not cache the unpublished state again.
+    transaction.on_commit(releases_changed)
+    releases_changed()
     older = Q(release__isnull=True) | Q(release__released_on__lt=release.released_on)
     infobases = list(
         Infobase.objects.filter(

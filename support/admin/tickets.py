@@ -6,19 +6,23 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from onebuh.admin_mixins import QuickChangeListMixin
 from onebuh.admin_scope import CappedCountPaginator, ScopedNotFoundMixin, consultant_firm_id
+from onebuh.listing import choice_labels
 from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.models import User
 
 from ..models import (
     PARTNER_CATEGORIES,
+    Category,
+    SenderCheck,
     Ticket,
     TicketAttachment,
     TicketMessage,
+    TicketStatus,
     kind_of_category,
 )
 from ..selectors import tickets_for_staff
@@ -32,7 +36,14 @@ from ..services import (
 from .actions import TicketActionsMixin
 from .context import customer_context
 from .macros import MacroChoiceForm, TicketMacroViews
-from .queues import AssigneeFilter, PartnerFirmFilter, QueueFilter, search_tickets, sla_badge
+from .queues import (
+    AssigneeFilter,
+    PartnerFirmFilter,
+    QueueFilter,
+    search_tickets,
+    sla_badge,
+    sla_badges,
+)
 from .views import TicketAdminViews
 
 
@@ -125,6 +136,7 @@ class TicketAdminForm(forms.ModelForm):
 
 @admin.register(Ticket)
 class TicketAdmin(
+    QuickChangeListMixin,
     ScopedNotFoundMixin,
     AuditedAdminMixin,
     TicketActionsMixin,
@@ -137,9 +149,9 @@ class TicketAdmin(
         "pk",
         "short_subject",
         "subscriber",
-        "category",
-        "status",
-        "sender_check",
+        "category_label",
+        "status_label",
+        "sender_check_label",
         "assignee",
         "sla",
     )
@@ -234,6 +246,18 @@ class TicketAdmin(
             ].queryset.filter(pk=firm_id)
         return form
 
+    def prepare_results(self, request, rows):
+        """The page's SLA badges and labels at once: one clock reading, the texts translated once
+        (the queue's Python per row was most of its time at 300,000 tickets)."""
+        badges = sla_badges(rows)
+        categories, statuses = choice_labels(Category), choice_labels(TicketStatus)
+        checks = choice_labels(SenderCheck)
+        for ticket in rows:
+            ticket.sla_html = badges[ticket.pk]
+            ticket.category_text = categories.get(ticket.category, ticket.category)
+            ticket.status_text = statuses.get(ticket.status, ticket.status)
+            ticket.sender_check_text = checks.get(ticket.sender_check, "")
+
     def get_autocomplete_fields(self, request):
         # A consultant may not search the staff list (the autocomplete answered him 403, so the
         # assignee box stayed empty): his firm's people come in a plain select instead.
@@ -255,11 +279,27 @@ class TicketAdmin(
 
     @admin.display(description=_("SLA"), ordering="reaction_due_at")
     def sla(self, obj):
-        return sla_badge(obj)
+        return obj.sla_html
+
+    @admin.display(description=Ticket._meta.get_field("category").verbose_name, ordering="category")
+    def category_label(self, obj):
+        return obj.category_text
+
+    @admin.display(description=Ticket._meta.get_field("status").verbose_name, ordering="status")
+    def status_label(self, obj):
+        return obj.status_text
+
+    @admin.display(
+        description=Ticket._meta.get_field("sender_check").verbose_name, ordering="sender_check"
+    )
+    def sender_check_label(self, obj):
+        return obj.sender_check_text
 
     @admin.display(description=_("subject"), ordering="subject")
     def short_subject(self, obj):
-        return Truncator(obj.subject).chars(60)
+        # Truncator(...).chars(60) without its per-call set-up: 59 characters and "…".
+        subject = obj.subject
+        return subject if len(subject) <= 60 else f"{subject[:59]}…"
 
     def get_search_results(self, request, queryset, search_term):
         return search_tickets(queryset, search_term), False

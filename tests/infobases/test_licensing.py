@@ -11,7 +11,8 @@ from django.utils import timezone
 from infobases import reporting
 from infobases.models import LicenceEvent, RegistrationNumber
 from infobases.services import licences_record_renewals, registration_numbers_import
-from subscribers.models import LegalForm
+from subscribers.audit_actions import AuditAction
+from subscribers.models import AuditEntry, LegalForm
 from tests.factories import MembershipFactory, SubscriberFactory
 from tests.infobases.factories import AccessFactory, InfobaseFactory, SolutionFactory
 
@@ -100,6 +101,9 @@ def test_staff_download_the_report_from_the_admin(events, staff_client, staff_ac
     )
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
+    entry = AuditEntry.objects.get(action=AuditAction.REPORT_DOWNLOAD)
+    assert entry.actor == staff_accountant
+    assert entry.data["report"] == "licences" and entry.data["from"] == today
 
 
 def test_renewals_are_recorded_once_a_month(subscriber, member):

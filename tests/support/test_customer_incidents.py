@@ -100,4 +100,4 @@ def test_the_ticket_page_queries_do_not_grow_with_the_customers_history(
     assert len(many) == len(few), "\n".join(many)
     # The pin: the whole page (session, permissions, the ticket and its messages, the customer
     # context with its incidents). When it moves, read the queries printed.
-    assert len(few) == 23, "\n".join(few)
+    assert len(few) == 22, "\n".join(few)

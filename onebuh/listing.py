@@ -1,0 +1,96 @@
+"""List pages without per-row overhead: the work a template would repeat for each of 30 rows
+(`reverse()` behind `get_absolute_url`, `get_FOO_display`'s lazy translation, the `date` filter's
+formatter) done once per page, or by plain string formatting (bench/bench_http.py measured these
+as the bulk of a list page's time)."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+_KEY = 987654321  # a key no real row has: it marks where the key goes in the reversed URL
+
+
+class UrlPattern:
+    """`reverse(viewname, args=[pk])` for many keys: reversed once, the key formatted in."""
+
+    def __init__(self, viewname: str):
+        url = reverse(viewname, args=[_KEY])
+        self.head, marker, self.tail = url.partition(str(_KEY))
+        if not marker:
+            raise ValueError(f"{viewname} does not put its key in the path")
+
+    def __call__(self, pk) -> str:
+        return f"{self.head}{int(pk)}{self.tail}"
+
+
+def choice_labels(choices) -> dict[str, str]:
+    """value → label of a TextChoices in the active language (evaluated once per page)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def local_datetime(value: datetime.datetime | None) -> str:
+    """ "24.11.2026 10:05" in the portal's time zone, as `|date:"d.m.Y H:i"` shows it."""
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def local_date(value: datetime.date | datetime.datetime | None) -> str:
+    """ "24.11.2026", as `|date:"d.m.Y"` shows it (a moment in the portal's time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%d.%m.%Y")
+
+
+NBSP = "\u00a0"
+
+
+def amount(value) -> str:
+    """ "12 345,67" (no-break spaces, a minus sign), as the billing pages write money."""
+    if value is None:
+        return ""
+    text = f"{abs(value):,.2f}".replace(",", NBSP).replace(".", ",")
+    return f"−{text}" if value < 0 else text
+
+
+class WindowPage:
+    """A page of a newest-first list without counting the list: one more row is read to know
+    whether an older page exists ("Newer" / "Older" links, no "page N of M"). The same attributes
+    as Django's Page for those links."""
+
+    def __init__(self, rows, number, per_page: int):
+        try:
+            self.number = max(int(number), 1)
+        except (TypeError, ValueError):
+            self.number = 1
+        offset = (self.number - 1) * per_page
+        found = list(rows[offset : offset + per_page + 1])
+        if not found and self.number > 1:  # past the end (an old link): the last page instead
+            from django.core.paginator import Paginator
+
+            last = Paginator(rows, per_page).get_page(self.number)
+            self.number, found = last.number, list(last.object_list)
+        self.object_list = found[:per_page]
+        self._more = len(found) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self._more or self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
