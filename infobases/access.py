@@ -18,6 +18,7 @@ from subscribers.models import Membership, SubscriberStatus
 from .models import (
     Backup,
     BackupStatus,
+    BackupTarget,
     Infobase,
     InfobaseAccess,
     InfobaseStatus,
@@ -143,6 +144,15 @@ def backup_for_manager(*, membership: Membership, pk) -> Backup:
         Backup.objects.select_related("infobase__solution", "subscriber"),
         membership=membership,
         pk=pk,
+    )
+
+
+def backup_target_for_manager(*, membership: Membership, pk) -> BackupTarget:
+    """The subscriber's own storage for copies; only its owners and administrators see it."""
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(
+        BackupTarget.objects.select_related("subscriber"), membership=membership, pk=pk
     )
 
 

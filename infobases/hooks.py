@@ -14,6 +14,8 @@ from django.utils import timezone
 from . import storage
 from .models import (
     Backup,
+    BackupCopy,
+    BackupTarget,
     Infobase,
     InfobaseAccess,
     InfobaseStatus,
@@ -99,6 +101,10 @@ def infobases_purge_for_subscribers(*, subscriber_ids: Sequence[int], rule: str)
     removed = removed_rows(accesses)
     # Children first, by subscriber, so the number of queries does not depend on the rows.
     access_count = accesses.delete()[0]
+    # The customer's own storages: their sealed keys go with the data (copies already made
+    # stay in the customer's bucket, which is theirs).
+    BackupCopy.objects.filter(target__subscriber_id__in=ids).delete()
+    BackupTarget.objects.filter(subscriber_id__in=ids).delete()
     backup_count = Backup.objects.filter(subscriber_id__in=ids).delete()[0]
     ScheduledUpdate.objects.filter(infobase__subscriber_id__in=ids).delete()
     PlacementRequest.objects.filter(subscriber_id__in=ids).delete()

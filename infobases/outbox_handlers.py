@@ -6,6 +6,7 @@ from outbox.registry import dispatcher_pass, outbox_handler
 from . import storage
 from .services.backups import DELETE_FILES_KIND
 from .services.resumable import UPLOAD_FINISH_KIND
+from .services.targets import BACKUP_COPY_KIND, COPY_ATTEMPTS
 
 
 @outbox_handler(DELETE_FILES_KIND)
@@ -20,6 +21,15 @@ def upload_finish(payload: dict, *, chunk: dict, message) -> None:
     from .services.resumable import upload_finish as finish
 
     finish(session_id=payload["session_id"])
+
+
+@outbox_handler(BACKUP_COPY_KIND, max_attempts=COPY_ATTEMPTS)
+def backup_copy(payload: dict, *, chunk: dict, message) -> None:
+    """Safe to repeat: a done copy is skipped, the object's key is fixed per backup. A failure
+    is recorded on the copy and raised, so the outbox retries it with its back-off."""
+    from .services.targets import backup_copy_run
+
+    backup_copy_run(copy_id=payload["copy_id"], final=message.attempts >= message.max_attempts)
 
 
 @outbox_handler("infobases.release_notify", transactional=True)

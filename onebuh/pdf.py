@@ -1,7 +1,10 @@
 """One way to make a PDF: a template under templates/pdf/ rendered by WeasyPrint."""
 
 import functools
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
@@ -9,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def render_pdf(template: str, context: dict | None = None) -> bytes:
+def _html(template: str, context: dict | None):
     # Imported here: WeasyPrint loads Pango at import time, which only PDF paths need.
     from weasyprint import HTML
 
@@ -18,7 +21,44 @@ def render_pdf(template: str, context: dict | None = None) -> bytes:
         html = render_to_string(template, context)
     # Stylesheets and fonts come from the repository's static folder, never from the network.
     base_url = str(settings.BASE_DIR / "static")
-    return HTML(string=html, base_url=base_url, url_fetcher=static_only_fetcher()).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=static_only_fetcher())
+
+
+def _scratch():
+    from onebuh.files import scratch_dir
+
+    return scratch_dir()
+
+
+def render_pdf(template: str, context: dict | None = None) -> bytes:
+    return _html(template, context).write_pdf()
+
+
+def write_pdf_in_parts(parts: Iterable[tuple[str, dict]], out: BinaryIO) -> int:
+    """A long document rendered part by part and joined into `out`; returns its page count.
+
+    WeasyPrint holds a whole laid-out document in memory (about 26 MiB per thousand register
+    lines), so a big report is rendered as several small documents, each written to a scratch
+    file and dropped before the next, then joined page by page with pypdf: the memory a worker
+    needs is one part's, whatever the length. The caller numbers the pages across parts.
+    """
+    from pypdf import PdfWriter
+    from weasyprint.text.fonts import FontConfiguration
+
+    # One font configuration for every part: each new one keeps its Pango font map for the
+    # life of the process (about 1 MiB a part otherwise).
+    fonts = FontConfiguration()
+    with tempfile.TemporaryDirectory(prefix="pdf-parts-", dir=_scratch()) as folder:
+        paths = []
+        for index, (template, context) in enumerate(parts):
+            path = Path(folder) / f"{index:05d}.pdf"
+            _html(template, context).write_pdf(target=str(path), font_config=fonts)
+            paths.append(path)
+        writer = PdfWriter()
+        for path in paths:
+            writer.append(str(path))
+        writer.write(out)
+        return len(writer.pages)
 
 
 @functools.cache
