@@ -48,8 +48,8 @@ ERRORS = {
     404: _("No such object for this subscriber (another subscriber's ids are not found either)."),
     409: _(
         "The object's current state does not allow this now: it is busy or not ready, the "
-        "action is already done, the ticket is closed, the tariff's limit is used or the "
-        "service is suspended."
+        "action is already done, the ticket is closed, a limit of the tariff or the month's "
+        "ticket quota is used, or the service is suspended."
     ),
     415: _("The type of the request body is not accepted: send JSON."),
     429: _("Too many requests: Retry-After (and retry_after) says in how many seconds to retry."),
@@ -117,8 +117,8 @@ class ApiAutoSchema(AutoSchema):
             codes |= {403, 404}
         elif "{" in self.path:
             codes.add(404)
-        if member and self.method in WRITES:
-            codes.add(409)
+        if _requires_credentials(self.view) and self.method in WRITES:
+            codes.add(409)  # a service's Conflict: the object's state, a limit or a quota
         if has_body:
             codes.add(415)
         return sorted(codes)

@@ -1,5 +1,6 @@
 """Billing at scale: 10,000 subscribers, the monthly run (target < 30 s with invoice rows), then
 1,000 overdue: the suspension pass (target < 5 s), the resume pass and the purge pass.
+`BENCH_SCALE` (bench/run.py --scales) sets the subscribers; a tenth are overdue, half of those pay.
 
 Run by bench/run.py (`make bench`) on the benchmark database. Emails are queued, not sent.
 """
@@ -7,7 +8,7 @@ Run by bench/run.py (`make bench`) on the benchmark database. Emails are queued,
 import datetime
 import time
 
-from common import setup, timed
+from common import scale, setup, timed
 
 setup()
 
@@ -25,9 +26,9 @@ from billing.services import (  # noqa: E402
 )
 from subscribers.load import generate_subscribers  # noqa: E402
 
-SUBSCRIBERS = 10_000
-OVERDUE = 1_000
-RESUMED = 500
+SUBSCRIBERS = scale(10_000)
+OVERDUE = SUBSCRIBERS // 10
+RESUMED = OVERDUE // 2
 
 
 def _settle(invoices) -> None:
@@ -48,19 +49,18 @@ def main() -> None:
     _analyze()
     print(f"setup: {len(ids)} subscribers in {time.perf_counter() - started:.1f} s")
     now = timezone.now()
-    invoices = timed(f"monthly run, {SUBSCRIBERS} subscribers", billing_run, now=now)
+    print(f"{SUBSCRIBERS} subscribers, {OVERDUE} overdue, {RESUMED} of them pay")
+    invoices = timed("monthly run (invoices)", billing_run, now=now)
     mine = Invoice.objects.filter(subscriber_id__in=ids)
     _settle(mine.filter(subscriber_id__in=ids[OVERDUE:]))
     _analyze()
     due = max(i.due_date for i in invoices)
     after_due = now + datetime.timedelta(days=(due - timezone.localdate(now)).days + 1)
-    suspended = timed(
-        f"suspension pass, {OVERDUE} overdue", subscribers_suspend_overdue, now=after_due
-    )
+    suspended = timed("suspension pass (suspended)", subscribers_suspend_overdue, now=after_due)
     _settle(mine.filter(subscriber_id__in=suspended[:RESUMED]))
-    timed(f"resume pass, {RESUMED} paid", subscribers_resume_settled, now=after_due)
+    timed("resume pass (resumed)", subscribers_resume_settled, now=after_due)
     purge_at = after_due + datetime.timedelta(days=30, hours=1)
-    timed(f"purge pass, {OVERDUE - RESUMED} expired", subscribers_purge_expired, now=purge_at)
+    timed("purge pass (purged)", subscribers_purge_expired, now=purge_at)
 
 
 if __name__ == "__main__":

@@ -48,3 +48,14 @@ def analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def scale(default: int) -> int:
+    """The number of subscribers a scaled bench works on: BENCH_SCALE (set by
+    `bench/run.py --scales 10000,100000`), else the bench's own default."""
+    return int(os.environ.get("BENCH_SCALE") or default)
+
+
+def figure(label: str, value: float, unit: str) -> None:
+    """A measured figure other than a duration, in the lines `run.py --scales` compares."""
+    print(f"{label:<48} {value:7.1f} {unit}", flush=True)

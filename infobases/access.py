@@ -20,7 +20,9 @@ from subscribers.models import Membership, SubscriberStatus
 from .links import backup_download_unsign
 from .models import (
     Backup,
+    BackupCopy,
     BackupStatus,
+    BackupTarget,
     Infobase,
     InfobaseAccess,
     InfobaseStatus,
@@ -146,6 +148,29 @@ def backup_for_manager(*, membership: Membership, pk) -> Backup:
         Backup.objects.select_related("infobase__solution", "subscriber"),
         membership=membership,
         pk=pk,
+    )
+
+
+def backup_targets_visible_to(*, membership: Membership) -> QuerySet[BackupTarget]:
+    """The subscriber's own storages for copies; managers only (others see none)."""
+    if not membership.can_manage:
+        return BackupTarget.objects.none()
+    return BackupTarget.objects.filter(subscriber_id=membership.subscriber_id)
+
+
+def backup_copies_visible_to(*, membership: Membership) -> QuerySet[BackupCopy]:
+    """Copies of the subscriber's backups to its own storages; managers only."""
+    if not membership.can_manage:
+        return BackupCopy.objects.none()
+    return BackupCopy.objects.filter(target__subscriber_id=membership.subscriber_id)
+
+
+def backup_target_for_manager(*, membership: Membership, pk) -> BackupTarget:
+    """The subscriber's own storage for copies; only its owners and administrators see it."""
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(
+        BackupTarget.objects.select_related("subscriber"), membership=membership, pk=pk
     )
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessRole, Solution
@@ -128,3 +129,41 @@ class PasswordSetForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             raise forms.ValidationError(_("The two passwords differ."))
         return cleaned
+
+
+class BackupTargetForm(forms.Form):
+    """The customer's own S3-compatible bucket. The keys are never shown back: left blank on
+    an existing storage they stay as they are."""
+
+    endpoint_url = forms.CharField(
+        label=_("Storage address (endpoint)"),
+        max_length=300,
+        help_text=_("For example https://s3.ru-1.storage.selcloud.ru or https://s3.amazonaws.com"),
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )
+    bucket_name = forms.CharField(
+        label=_("Bucket"),
+        max_length=63,
+        min_length=3,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9][a-z0-9.-]+[a-z0-9]$",
+                _("A bucket name has small Latin letters, digits, dots and hyphens."),
+            )
+        ],
+    )
+    region = forms.CharField(label=_("Region"), max_length=50, required=False)
+    prefix = forms.CharField(
+        label=_("Folder (prefix)"),
+        max_length=200,
+        required=False,
+        help_text=_("Copies are put under this folder of the bucket, e.g. onebuh/"),
+    )
+    access_key = forms.CharField(label=_("Access key"), max_length=128, required=False)
+    secret_key = forms.CharField(
+        label=_("Secret key"),
+        max_length=256,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    enabled = forms.BooleanField(label=_("Copy new backups here"), required=False, initial=True)

@@ -16,7 +16,9 @@ from django.utils import timezone
 from . import storage
 from .models import (
     Backup,
+    BackupCopy,
     BackupStatus,
+    BackupTarget,
     Infobase,
     InfobaseAccess,
     InfobaseStatus,
@@ -102,6 +104,10 @@ def infobases_purge_for_subscribers(*, subscriber_ids: Sequence[int], rule: str)
     removed = removed_rows(accesses)
     # Children first, by subscriber, so the number of queries does not depend on the rows.
     access_count = accesses.delete()[0]
+    # The customer's own storages: their sealed keys go with the data (copies already made
+    # stay in the customer's bucket, which is theirs).
+    BackupCopy.objects.filter(target__subscriber_id__in=ids).delete()
+    BackupTarget.objects.filter(subscriber_id__in=ids).delete()
     backup_count = Backup.objects.filter(subscriber_id__in=ids).delete()[0]
     ScheduledUpdate.objects.filter(infobase__subscriber_id__in=ids).delete()
     PlacementRequest.objects.filter(subscriber_id__in=ids).delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import backups, connect, infobases, uploads
+from .views import backups, connect, infobases, targets, uploads
 
 app_name = "infobases"
 urlpatterns = [
@@ -35,4 +35,8 @@ urlpatterns = [
     path("backups/<int:pk>/download/", backups.download, name="backup_download"),
     path("backups/<int:pk>/restore/", backups.restore, name="backup_restore"),
     path("backups/file/<str:token>/", backups.download_file, name="backup_file"),
+    path("backups/storage/", targets.index, name="backup_targets"),
+    path("backups/storage/<int:pk>/", targets.detail, name="backup_target"),
+    path("backups/storage/<int:pk>/check/", targets.check, name="backup_target_check"),
+    path("backups/storage/<int:pk>/delete/", targets.delete, name="backup_target_delete"),
 ]

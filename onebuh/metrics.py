@@ -109,6 +109,16 @@ class BusinessCollector:
         yield from _queue_families(
             UploadSession, "onebuh_uploads", "Infobase uploads", ["uploading", "verifying"], now
         )
+        # Copies of backups to customers' own buckets: failed ones wait for the outbox's retry
+        # or for the customer to fix the storage (issue 16).
+        BackupCopy = apps.get_model("infobases", "BackupCopy")
+        yield from _queue_families(
+            BackupCopy,
+            "onebuh_backup_copies",
+            "Copies to customers' buckets",
+            ["pending", "failed"],
+            now,
+        )
 
     def _outbox(self, now):
         """The transactional outbox (outbox app): what waits, what is in flight, what failed.

@@ -9,17 +9,21 @@ was credited in it. Its columns multiply out: entitled = fee × percent / 100, a
 credited now = entitled − already credited before.
 """
 
+import io
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Max, Min, Sum, Window
+from django.db.models.functions import FirstValue
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.dates import month_bounds
 from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
-from onebuh.pdf import render_pdf
+from onebuh.pdf import write_pdf_in_parts
 
 from .compensation import compensation_amount
 from .models import CompensationCredit
@@ -28,6 +32,8 @@ from .models import CompensationCredit
 # eight times faster than a table row of cells, which keeps 5,000 rows well under 30 s.
 PDF_ROWS_FIRST_PAGE = 42
 PDF_ROWS_PER_PAGE = 48
+# Pages laid out by one WeasyPrint document (issue 16): about 470 lines, ~20 MiB while it renders.
+PDF_PAGES_PER_PART = 10
 # (width, right-aligned) of each column of the PDF register, in characters.
 PDF_COLUMNS = [
     (5, True),
@@ -63,6 +69,7 @@ class ReportRow:
     amount: Decimal
     reference: str
     incidents: str
+    subscriber_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,15 +97,32 @@ def _reference(credit) -> str:
     return _("operator's proposal for %(month)s") % {"month": credit.month.strftime("%m.%Y")}
 
 
-def report_for_month(*, month: date) -> Report:
-    """One row per subscriber and downtime month credited in the month (2 queries whatever the
-    number of rows: the month's credits, and what was credited for those months before it)."""
+def _month_credits(month: date):
+    """The month's credits as they stand now: pinned to the highest id, so a credit made while
+    a long report streams does not change its row count halfway (credits are never updated)."""
     start, end = month_bounds(month)
     in_month = CompensationCredit.objects.filter(credited_at__gte=start, credited_at__lt=end)
-    credits = in_month.select_related("subscriber", "claim").order_by("credited_at", "id")
-    groups: dict[tuple[int, date], list] = {}
-    for credit in credits.iterator(chunk_size=2000):
-        groups.setdefault((credit.subscriber_id, credit.month), []).append(credit)
+    last_id = in_month.aggregate(last=Max("id"))["last"] or 0
+    return in_month.filter(id__lte=last_id)
+
+
+def report_rows(*, month: date, credits=None) -> Iterator[ReportRow]:
+    """The rows one at a time, in the order of each row's first credit (2 queries whatever the
+    number of rows: the month's credits streamed grouped by subscriber and downtime month, and
+    what was credited for those months before it). Only one group's credits are in memory."""
+    start, _end = month_bounds(month)
+    in_month = credits if credits is not None else _month_credits(month)
+    group = [F("subscriber_id"), F("month")]
+    ordered = (
+        in_month.select_related("subscriber", "claim")
+        .annotate(
+            first_at=Window(Min("credited_at"), partition_by=group),
+            first_id=Window(
+                FirstValue("id"), partition_by=group, order_by=[F("credited_at"), F("id")]
+            ),
+        )
+        .order_by("first_at", "first_id", "credited_at", "id")
+    )
     before = {
         (row["subscriber_id"], row["month"]): row["total"]
         for row in CompensationCredit.objects.filter(
@@ -109,46 +133,71 @@ def report_for_month(*, month: date) -> Report:
         .values("subscriber_id", "month")
         .annotate(total=Sum("amount"))
     }
-    rows, total, hours = [], Decimal("0.00"), 0
-    total_entitled, total_before = Decimal("0.00"), Decimal("0.00")
-    for number, ((subscriber_id, downtime_month), group) in enumerate(groups.items(), start=1):
+    groups = itertools.groupby(
+        ordered.iterator(chunk_size=2000), key=lambda credit: (credit.subscriber_id, credit.month)
+    )
+    for number, ((subscriber_id, downtime_month), grouped) in enumerate(groups, start=1):
+        group_credits = list(grouped)
         # The latest credit carries the month's total: every credit tops the month up to it.
-        last = group[-1]
+        last = group_credits[-1]
         subscriber = last.subscriber
-        credited_before = before.get((subscriber_id, downtime_month), Decimal("0.00"))
-        amount = sum((credit.amount for credit in group), Decimal("0.00"))
-        entitled = compensation_amount(last.monthly_fee, last.downtime)
-        incidents = sorted({pk for credit in group for pk in credit.incident_ids})
-        rows.append(
-            ReportRow(
-                number=number,
-                credited_at=timezone.localdate(last.credited_at),
-                subscriber=subscriber.display_name,
-                tax_number=subscriber.tax_number,
-                downtime_month=downtime_month.strftime("%m.%Y"),
-                downtime=_duration(last.downtime),
-                hours=last.hours,
-                percent=last.percent,
-                monthly_fee=last.monthly_fee,
-                entitled=entitled,
-                credited_before=credited_before,
-                amount=amount,
-                reference="; ".join(_reference(credit) for credit in group),
-                incidents=", ".join(f"#{pk}" for pk in incidents),
-            )
+        incidents = sorted({pk for credit in group_credits for pk in credit.incident_ids})
+        yield ReportRow(
+            number=number,
+            credited_at=timezone.localdate(last.credited_at),
+            subscriber=subscriber.display_name,
+            tax_number=subscriber.tax_number,
+            downtime_month=downtime_month.strftime("%m.%Y"),
+            downtime=_duration(last.downtime),
+            hours=last.hours,
+            percent=last.percent,
+            monthly_fee=last.monthly_fee,
+            entitled=compensation_amount(last.monthly_fee, last.downtime),
+            credited_before=before.get((subscriber_id, downtime_month), Decimal("0.00")),
+            amount=sum((credit.amount for credit in group_credits), Decimal("0.00")),
+            reference="; ".join(_reference(credit) for credit in group_credits),
+            incidents=", ".join(f"#{pk}" for pk in incidents),
+            subscriber_id=subscriber_id,
         )
-        total += amount
-        hours += last.hours
-        total_entitled += entitled
-        total_before += credited_before
+
+
+class Tally:
+    """The totals of rows as they pass."""
+
+    def __init__(self):
+        self.rows = 0
+        self.hours = 0
+        self.amount = Decimal("0.00")
+        self.entitled = Decimal("0.00")
+        self.before = Decimal("0.00")
+        self._subscribers: set[int] = set()
+
+    def add(self, row: ReportRow) -> ReportRow:
+        self.rows += 1
+        self.hours += row.hours
+        self.amount += row.amount
+        self.entitled += row.entitled
+        self.before += row.credited_before
+        self._subscribers.add(row.subscriber_id)
+        return row
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subscribers)
+
+
+def report_for_month(*, month: date) -> Report:
+    """The whole report in memory (CSV, XLSX and the API's figures)."""
+    tally = Tally()
+    rows = [tally.add(row) for row in report_rows(month=month)]
     return Report(
         month=month,
         rows=rows,
-        total_amount=total,
-        total_hours=hours,
-        subscribers=len({key[0] for key in groups}),
-        total_entitled=total_entitled,
-        total_before=total_before,
+        total_amount=tally.amount,
+        total_hours=tally.hours,
+        subscribers=tally.subscribers,
+        total_entitled=tally.entitled,
+        total_before=tally.before,
     )
 
 
@@ -244,9 +293,8 @@ def _line(values) -> str:
     return " ".join(_cell(v, w, r) for v, (w, r) in zip(values, PDF_COLUMNS, strict=True))
 
 
-def pdf_lines(report: Report) -> tuple[list[str], list[list[str]]]:
-    """The register's header lines and its rows split into pages."""
-    header = [
+def _pdf_header() -> list[str]:
+    return [
         _line(
             [
                 _("No."),
@@ -266,42 +314,101 @@ def pdf_lines(report: Report) -> tuple[list[str], list[list[str]]]:
             ]
         )
     ]
-    lines = [
-        _line(
-            [
-                row.number,
-                row.subscriber,
-                row.tax_number,
-                row.downtime_month,
-                row.credited_at.strftime("%d.%m.%Y"),
-                row.downtime,
-                row.hours,
-                f"{row.percent}%",
-                _money(row.monthly_fee),
-                _money(row.entitled),
-                _money(row.credited_before),
-                _money(row.amount),
-                row.reference,
-                row.incidents,
-            ]
-        )
-        for row in report.rows
-    ]
-    pages = [lines[:PDF_ROWS_FIRST_PAGE]] if lines else []
-    rest = lines[PDF_ROWS_FIRST_PAGE:]
-    pages += [rest[i : i + PDF_ROWS_PER_PAGE] for i in range(0, len(rest), PDF_ROWS_PER_PAGE)]
-    return header, pages
+
+
+def _pdf_line(row: ReportRow) -> str:
+    return _line(
+        [
+            row.number,
+            row.subscriber,
+            row.tax_number,
+            row.downtime_month,
+            row.credited_at.strftime("%d.%m.%Y"),
+            row.downtime,
+            row.hours,
+            f"{row.percent}%",
+            _money(row.monthly_fee),
+            _money(row.entitled),
+            _money(row.credited_before),
+            _money(row.amount),
+            row.reference,
+            row.incidents,
+        ]
+    )
+
+
+def _register_pages(row_count: int) -> int:
+    if not row_count:
+        return 0
+    rest = max(row_count - PDF_ROWS_FIRST_PAGE, 0)
+    return 1 + -(-rest // PDF_ROWS_PER_PAGE)
+
+
+def pdf_parts(
+    *, month: date, rows: Iterable[ReportRow], row_count: int
+) -> Iterator[tuple[str, dict]]:
+    """The register as documents of PDF_PAGES_PER_PART pages each (see write_pdf_in_parts),
+    made lazily: each part takes its rows from `rows` only when it is rendered, and the last
+    one carries the totals tallied on the way.
+
+    Each register page is one page of the PDF (rows per page are fixed, lines never wrap) and
+    the totals take a page of their own, so the page count follows from `row_count` before
+    anything is laid out and every part prints "Page N of M" with the real numbers."""
+    register_pages = _register_pages(row_count)
+    tally = Tally()
+    lines = (_pdf_line(tally.add(row)) for row in rows)
+    common = {
+        "month": month,
+        "header": _pdf_header(),
+        "generated_at": timezone.localtime(),
+        "total_pages": register_pages + 1 if register_pages else 1,
+    }
+    page = 0
+    while True:
+        first_page = page + 1
+        pages = []
+        while len(pages) < PDF_PAGES_PER_PART and page < register_pages:
+            size = PDF_ROWS_FIRST_PAGE if page == 0 else PDF_ROWS_PER_PAGE
+            pages.append(list(itertools.islice(lines, size)))
+            page += 1
+        is_last = page >= register_pages
+        context = {
+            **common,
+            "pages": pages,
+            "first_page": first_page,
+            "is_first": first_page == 1,
+        }
+        if is_last:
+            context.update(
+                is_last=True,
+                totals=tally,
+                total_amount=_money(tally.amount),
+            )
+        yield "pdf/compensation_report.html", context
+        if is_last:
+            return
+
+
+def write_pdf_report(report: Report, out) -> int:
+    """Write a report held in memory into the binary file `out`; returns its page count."""
+
+    return write_pdf_in_parts(
+        pdf_parts(month=report.month, rows=report.rows, row_count=len(report.rows)), out
+    )
+
+
+def write_pdf_for_month(*, month: date, out) -> int:
+    """The month's PDF streamed from the database into `out`, a few pages at a time: a worker's
+    memory does not grow with the number of rows (issue 16). Returns the number of rows."""
+
+    credits = _month_credits(month)
+    row_count = credits.values("subscriber_id", "month").distinct().count()
+    rows = report_rows(month=month, credits=credits)
+    write_pdf_in_parts(pdf_parts(month=month, rows=rows, row_count=row_count), out)
+    return row_count
 
 
 def render_pdf_report(report: Report) -> bytes:
-    header, pages = pdf_lines(report)
-    return render_pdf(
-        "pdf/compensation_report.html",
-        {
-            "report": report,
-            "header": header,
-            "pages": pages,
-            "total_amount": _money(report.total_amount),
-            "generated_at": timezone.localtime(),
-        },
-    )
+    buffer = io.BytesIO()
+    write_pdf_report(report, buffer)
+    return buffer.getvalue()

@@ -6,6 +6,7 @@ ONEBUH_TEST_S3_PORTS ("first-last", default 16600-16699): the first one free is 
 """
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -31,13 +32,14 @@ def _free_port() -> int:
     raise RuntimeError("no free port for the S3 test server")
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint():
+@contextlib.contextmanager
+def _moto_server(env: dict | None = None):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -52,6 +54,63 @@ def s3_endpoint():
     finally:
         server.terminate()
         server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    with _moto_server() as url:
+        yield url
+
+
+# The customer's own storage (copies of backups, issue 16) is a second moto server that checks
+# keys as real storage does: after the first three calls (which create its user, key and
+# policy) every request must be signed with a key it knows.
+CUSTOMER_SETUP_CALLS = 3
+
+
+@pytest.fixture(scope="session")
+def customer_s3_endpoint():
+    with _moto_server({"INITIAL_NO_AUTH_ACTION_COUNT": str(CUSTOMER_SETUP_CALLS)}) as url:
+        iam = boto3.client(
+            "iam",
+            endpoint_url=url,
+            aws_access_key_id="setup",
+            aws_secret_access_key="setup",
+            region_name=REGION,
+        )
+        iam.create_user(UserName="customer")
+        key = iam.create_access_key(UserName="customer")["AccessKey"]
+        iam.put_user_policy(
+            UserName="customer",
+            PolicyName="storage",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+                }
+            ),
+        )
+        yield {
+            "endpoint": url,
+            "access_key": key["AccessKeyId"],
+            "secret_key": key["SecretAccessKey"],
+        }
+
+
+@pytest.fixture
+def customer_bucket(customer_s3_endpoint):
+    """A fresh bucket of the customer's storage and a client holding the customer's keys."""
+    info = customer_s3_endpoint
+    client = boto3.client(
+        "s3",
+        endpoint_url=info["endpoint"],
+        aws_access_key_id=info["access_key"],
+        aws_secret_access_key=info["secret_key"],
+        region_name=REGION,
+    )
+    name = f"customer-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=name)
+    return {**info, "bucket": name, "client": client}
 
 
 def s3_client(endpoint: str):

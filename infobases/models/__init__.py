@@ -18,11 +18,16 @@ from .infobase import (
     OperationStatus,
 )
 from .licensing import LicenceEvent, LicenceEventKind, RegistrationNumber
+from .targets import MAX_TARGETS, BackupCopy, BackupTarget, CopyStatus
 from .uploads import UploadSession, UploadStatus
 
 __all__ = [
     "AccessRole",
     "Backup",
+    "BackupCopy",
+    "BackupTarget",
+    "CopyStatus",
+    "MAX_TARGETS",
     "BackupKind",
     "BackupStatus",
     "Infobase",

@@ -24,6 +24,7 @@ from subscribers.audit_actions import AuditAction
 
 from ..models import (
     Backup,
+    BackupCopy,
     BackupKind,
     BackupStatus,
     Infobase,
@@ -152,6 +153,7 @@ def backups_apply_retention(*, now=None, chunk: int = 10000) -> int:
     rows = list(expired_backups(now=now).values_list("pk", "file"))
     ids = [pk for pk, _file in rows]
     for start in range(0, len(ids), chunk):
+        BackupCopy.objects.filter(backup_id__in=ids[start : start + chunk]).delete()
         Backup.objects.filter(pk__in=ids[start : start + chunk]).delete()
     files = [file for _pk, file in rows if file]
     owe_file_deletion(files)

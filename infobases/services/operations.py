@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..provisioning import Driver, ProvisioningError, get_driver
 from .backups import FINAL_BACKUP_DAYS
+from .targets import copies_owe
 
 logger = logging.getLogger(__name__)
 # Failures of these leave the infobase in doubt: it is marked failed, never ready.
@@ -79,9 +80,12 @@ def _make_backup(op: Operation, driver: Driver, *, kind: str, backup: Backup | N
         Backup.objects.filter(pk=backup.pk).update(status=BackupStatus.FAILED)
         raise
     now = timezone.now()
-    Backup.objects.filter(pk=backup.pk).update(
-        status=BackupStatus.DONE, file=relative, size_bytes=size, completed_at=now
-    )
+    with transaction.atomic():
+        Backup.objects.filter(pk=backup.pk).update(
+            status=BackupStatus.DONE, file=relative, size_bytes=size, completed_at=now
+        )
+        # Copies to the customer's own buckets are owed with the backup being done (issue 16).
+        copies_owe(backup_ids=[backup.pk])
     live_size = _live_size(driver, op.params["ref"])
     Infobase.objects.filter(pk=op.infobase_id).update(size_bytes=live_size or size)
     backup.file = relative

@@ -31,7 +31,7 @@ def index(request):
         request,
         "infobases/backups.html",
         {
-            "backups": backup_list(membership=membership)[:300],
+            "backups": backup_list(membership=membership).prefetch_related("copies__target")[:300],
             "suspended": membership.subscriber.status != SubscriberStatus.ACTIVE,
             "restore_form": RestoreForm(),
         },

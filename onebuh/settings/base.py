@@ -235,6 +235,15 @@ STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesS
 ONEBUH_X_ACCEL_REDIRECT_PREFIX = os.environ.get("ONEBUH_X_ACCEL_REDIRECT_PREFIX", "")
 # Resumable .dt uploads come in parts of this size (S3 needs at least 5 MiB but the last one).
 ONEBUH_UPLOAD_PART_BYTES = int(os.environ.get("ONEBUH_UPLOAD_PART_BYTES", str(16 * 2**20)))
+# Resumable uploads started and never finished are removed after this many hours (their parts on
+# disk, or the S3 multipart upload aborted): infobases_uploads_cleanup, hourly.
+ONEBUH_UPLOAD_ABANDONED_HOURS = int(os.environ.get("ONEBUH_UPLOAD_ABANDONED_HOURS", "48"))
+# Sealed secrets (a customer's object-storage keys, onebuh/sealed.py): a Fernet key or any long
+# secret; unset, a key derived from SECRET_KEY.
+ONEBUH_FIELD_KEY = os.environ.get("ONEBUH_FIELD_KEY", "")
+# Copies to a customer's own bucket: its endpoint must be https on a public address unless this
+# is on (a private MinIO next to the portal, the tests' local S3 server).
+ONEBUH_BACKUP_TARGET_ALLOW_PRIVATE = env_bool("ONEBUH_BACKUP_TARGET_ALLOW_PRIVATE")
 # Uploads and generated files are private: they are served only through permission-checked views.
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = None

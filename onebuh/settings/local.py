@@ -14,5 +14,7 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# A MinIO next to `make run` may serve as a customer's bucket.
+ONEBUH_BACKUP_TARGET_ALLOW_PRIVATE = True
 # Online payment through the local sandbox page (marked «Песочница»): no money moves.
 ONEBUH_PAYMENT_PROVIDER = os.environ.get("ONEBUH_PAYMENT_PROVIDER", "sandbox")

@@ -31,6 +31,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Like the eager Celery above: an email written to the outbox is delivered at once in the
 # test's process, so tests read mail.outbox as before. Tests of the outbox itself turn it off.
 ONEBUH_OUTBOX_EAGER_EMAIL = True
+# The customer's bucket in tests is the local moto server on 127.0.0.1 (tests/s3.py).
+ONEBUH_BACKUP_TARGET_ALLOW_PRIVATE = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The file system by default; tests of object storage switch to S3 against a local moto server
 # (tests/s3.py).

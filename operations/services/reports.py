@@ -1,21 +1,23 @@
 """Monthly compensation reports: requested by an accountant, built by a Celery task."""
 
+import tempfile
 from datetime import date
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from onebuh import files
 from onebuh.dates import month_start
 from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
 from ..models import CompensationReport, ReportFormat, ReportStatus
-from ..reporting import render_csv, render_pdf_report, render_xlsx, report_for_month
+from ..reporting import render_csv, render_xlsx, report_for_month, write_pdf_for_month
 
 RENDERERS = {
-    ReportFormat.PDF: render_pdf_report,
     ReportFormat.CSV: render_csv,
     ReportFormat.XLSX: render_xlsx,
 }
@@ -66,12 +68,23 @@ def report_build(*, report_id: int, resume: bool = False) -> bool:
         return False
     report = CompensationReport.objects.get(pk=report_id)
     try:
-        data = report_for_month(month=report.month)
-        _progress(report_id, 40)
-        content = RENDERERS[report.format](data)
-        _progress(report_id, 90)
         name = f"compensation-{report.month:%Y-%m}-{report.pk}.{report.format}"
-        report.file.save(name, ContentFile(content), save=False)
+        if report.format == ReportFormat.PDF:
+            # Streamed from the database and rendered a few pages at a time into a scratch
+            # file, stored from there: the worker never holds the rows or the whole document
+            # (issue 16: bounded memory at 10,000 rows and beyond).
+            with tempfile.TemporaryFile(dir=files.scratch_dir()) as handle:
+                rows = write_pdf_for_month(month=report.month, out=handle)
+                _progress(report_id, 90)
+                handle.seek(0)
+                report.file.save(name, File(handle), save=False)
+        else:
+            data = report_for_month(month=report.month)
+            rows = len(data.rows)
+            _progress(report_id, 40)
+            content = RENDERERS[report.format](data)
+            _progress(report_id, 90)
+            report.file.save(name, ContentFile(content), save=False)
     except Exception as error:
         CompensationReport.objects.filter(pk=report_id).update(
             status=ReportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
@@ -79,7 +92,7 @@ def report_build(*, report_id: int, resume: bool = False) -> bool:
         raise
     report.status = ReportStatus.READY
     report.progress = 100
-    report.rows = len(data.rows)
+    report.rows = rows
     report.finished_at = timezone.now()
     report.save(update_fields=["file", "status", "progress", "rows", "finished_at"])
     return True

@@ -57,8 +57,8 @@ def _sender_known(channel: str, infobase, details: dict) -> bool:
     return False
 
 
-class QuotaExhausted(ValidationError):
-    pass
+class QuotaExhausted(Conflict):
+    """The month's quota is used (4.4): a refusal of the state, not of the input (API: 409)."""
 
 
 def quota_check(*, subscriber: Subscriber, category: str, exclude: Ticket | None = None) -> None:
@@ -73,8 +73,7 @@ def quota_check(*, subscriber: Subscriber, category: str, exclude: Ticket | None
                 "The monthly quota of «%(category)s» requests of your tariff is used up "
                 "(%(used)d of %(limit)d). Extend the tariff to get more support (4.4)."
             )
-            % {"category": usage.label, "used": usage.used, "limit": usage.limit},
-            code="quota",
+            % {"category": usage.label, "used": usage.used, "limit": usage.limit}
         )
 
 

@@ -106,7 +106,7 @@ def test_errors_are_documented_wherever_they_can_occur(schema):
 
 def test_the_1c_form_documents_its_401_and_its_token(schema):
     operation = schema["paths"]["/api/1c/tickets/"]["post"]
-    assert {"201", "400", "401", "415", "429"} <= set(operation["responses"])
+    assert {"201", "400", "401", "409", "415", "429"} <= set(operation["responses"])
     assert operation["security"] == [{"OneCFormToken": []}]
 
 

@@ -43,6 +43,39 @@ WIDTHS = (375, 768)
 @pytest.fixture
 def demo(db):
     call_command("seed_demo")
+    _own_storage()
+
+
+def _own_storage():
+    """The demo owner's own bucket for copies (issue 16), with a failed copy whose long
+    message must wrap on a phone, so the storage pages and the backups page show them."""
+    from infobases.models import Backup, BackupCopy, BackupTarget, CopyStatus
+    from onebuh.sealed import seal
+    from subscribers.models import Membership
+
+    subscriber = Membership.objects.get(user__email="owner@demo-astana.kz").subscriber
+    target = BackupTarget.objects.create(
+        subscriber=subscriber,
+        endpoint_url="https://s3.ru-1.storage.selcloud.ru",
+        bucket="demo-astana-copies-with-a-long-bucket-name",
+        prefix="onebuh/backups/nightly",
+        access_key_sealed=seal("AKIADEMOKEY0001"),
+        secret_key_sealed=seal("demo-secret"),
+        access_key_hint="0001",
+        check_ok=False,
+        check_message="Хранилище не приняло ключи доступа. Проверьте ключ доступа и секретный ключ.",
+    )
+    backup = Backup.objects.filter(subscriber=subscriber, status="done").first()
+    if backup is not None:
+        BackupCopy.objects.create(
+            backup=backup,
+            target=target,
+            status=CopyStatus.FAILED,
+            attempts=1,
+            message="Хранилище по адресу https://s3.ru-1.storage.selcloud.ru не отвечает. "
+            "Проверьте адрес; если он верен, хранилище может быть недоступно.",
+        )
+    return target
 
 
 def _view_name(path: str) -> str | None:
@@ -125,6 +158,9 @@ def test_every_page_fits_a_phone_for_the_owner_the_user_and_a_visitor(open_page,
     print("\n".join(too_wide))
     for expected in ("/", "/billing/", "/apps/", "/support/", "/api-tokens/"):
         assert expected in checked, expected
+    # The own-storage pages (issue 16): the list with its form, and a storage's page.
+    assert "/apps/backups/storage/" in checked
+    assert any(re.fullmatch(r"/apps/backups/storage/\d+/", path) for path in checked)
     assert any(path.startswith("/terms/") for path in checked)
     assert "/help/" in checked
     assert any(re.fullmatch(r"/help/\d+/", path) for path in checked)  # an article

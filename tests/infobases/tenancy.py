@@ -51,7 +51,23 @@ def _upload(other, number=None):
     return {"pk": session.pk} if number is None else {"pk": session.pk, "number": number}
 
 
+def _backup_target(other):
+    from infobases.models import BackupTarget
+
+    target = BackupTarget.objects.create(
+        subscriber=other,
+        endpoint_url="https://s3.example.kz",
+        bucket="other-copies",
+        access_key_sealed="x",
+        secret_key_sealed="x",
+    )
+    return {"pk": target.pk}
+
+
 OBJECT_URLS = {
+    "infobases:backup_target": _backup_target,
+    "infobases:backup_target_check": _backup_target,
+    "infobases:backup_target_delete": _backup_target,
     "infobases:detail": _infobase,
     "infobases:password": _infobase_with_access,
     "infobases:password_reveal": _infobase_with_access,

@@ -229,3 +229,63 @@ def test_a_subscribers_cumulative_credits_are_one_row_that_multiplies_out(db, wi
         cell = sheet.cell(row=3, column=column)
         assert cell.data_type == "n" and cell.number_format == "#,##0.00"
     assert sheet.cell(row=3, column=2).is_date
+
+
+def _synthetic_report(count: int):
+    from operations.reporting import Report, ReportRow
+
+    rows = [
+        ReportRow(
+            number=n,
+            credited_at=date(2026, 12, 2),
+            subscriber=f"ТОО «Строка {n}»",
+            tax_number="240140000001",
+            downtime_month="11.2026",
+            downtime="3:30",
+            hours=3,
+            percent=3,
+            monthly_fee=Decimal("30000.00"),
+            entitled=Decimal("900.00"),
+            credited_before=Decimal("0.00"),
+            amount=Decimal("900.00"),
+            reference="",
+            incidents="#1",
+        )
+        for n in range(1, count + 1)
+    ]
+    return Report(
+        month=DEC,
+        rows=rows,
+        total_amount=Decimal("900.00") * count,
+        total_hours=3 * count,
+        subscribers=count,
+    )
+
+
+def test_pdf_rendered_in_parts_is_one_document_numbered_across_the_parts(monkeypatch):
+    """A big month is laid out a few pages at a time (bounded memory) and joined: every row
+    once, in order, and "Page N of M" right on every page."""
+    from operations import reporting
+
+    monkeypatch.setattr(reporting, "PDF_PAGES_PER_PART", 2)
+    report = _synthetic_report(42 + 48 * 4 + 5)  # six register pages: three parts
+    pdf = PdfReader(io.BytesIO(render_pdf_report(report)))
+    texts = [page.extract_text() for page in pdf.pages]
+    assert len(texts) == 6 + 1  # the totals on their own page
+    for number, text in enumerate(texts, start=1):
+        assert f"Страница {number} из 7" in text
+    joined = "\n".join(texts)
+    assert joined.count("Отчёт о компенсациях простоя за 12.2026") == 1
+    positions = [joined.index(f"ТОО «Строка {n}»") for n in (1, 42, 43, 100, 239)]
+    assert positions == sorted(positions)
+    assert "Итого начислено бонусами 215 100,00 ₸" in texts[-1].replace("\xa0", " ")
+
+
+def test_a_pdf_report_is_stored_by_the_task(december_credits, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_request(month=DEC, format="pdf")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and report.rows == 3
+    with report.file.open("rb") as handle:
+        text = "\n".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert "ТОО «Заявитель»" in text and "Страница 1 из 2" in text
