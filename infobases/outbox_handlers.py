@@ -4,6 +4,7 @@ from outbox.email import emails_batched
 from outbox.registry import dispatcher_pass, outbox_handler
 
 from . import storage
+from .services.abandoned import UPLOAD_ABORT_KIND
 from .services.backups import DELETE_FILES_KIND
 from .services.resumable import UPLOAD_FINISH_KIND
 from .services.targets import BACKUP_COPY_KIND, COPY_ATTEMPTS
@@ -13,6 +14,14 @@ from .services.targets import BACKUP_COPY_KIND, COPY_ATTEMPTS
 def delete_files(payload: dict, *, chunk: dict, message) -> None:
     """Safe to repeat: a file already gone counts as deleted."""
     storage.delete_files(payload["paths"])
+
+
+@outbox_handler(UPLOAD_ABORT_KIND)
+def upload_abort(payload: dict, *, chunk: dict, message) -> None:
+    """Safe to repeat: an upload already aborted or a folder already gone is fine."""
+    from .services.abandoned import uploads_abort
+
+    uploads_abort(uploads=payload["uploads"])
 
 
 @outbox_handler(UPLOAD_FINISH_KIND)

@@ -42,6 +42,13 @@ def backups_retention() -> int:
 
 
 @shared_task
+def uploads_cleanup() -> dict:
+    from .services.abandoned import uploads_cleanup as cleanup
+
+    return cleanup()
+
+
+@shared_task
 def updates_due() -> int:
     from .services import updates_start_due
 
