@@ -258,3 +258,21 @@ def downtime_by_subscriber(*, month: date) -> list[SubscriberDowntime]:
         if downtime > timedelta(0):
             result.append(SubscriberDowntime(sid, downtime, data.incident_ids_for(sid)))
     return result
+
+
+# The ticket page's customer context shows incidents still open or ended this recently.
+RECENT_INCIDENT_DAYS = 30
+
+
+def incidents_affecting(*, subscriber_id: int, limit: int = 5) -> list[Incident]:
+    """Open incidents and those ended in the last 30 days that touch this subscriber (every
+    subscriber, or it among the selected), the newest first. One query."""
+    now = timezone.now()
+    selected = Incident.subscribers.through.objects.filter(subscriber_id=subscriber_id)
+    return list(
+        Incident.objects.filter(
+            Q(affects_all=True) | Q(pk__in=selected.values("incident_id")),
+            Q(ends_at__isnull=True) | Q(ends_at__gte=now - timedelta(days=RECENT_INCIDENT_DAYS)),
+            starts_at__lte=now,
+        ).order_by("-starts_at", "-pk")[:limit]
+    )

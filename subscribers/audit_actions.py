@@ -106,6 +106,7 @@ class AuditAction(models.TextChoices):
     TICKET_CHANGE_CATEGORY = "support.ticket_change_category", _("Ticket category changed")
     TICKET_CLOSE = "support.ticket_close", _("Ticket closed")
     TICKET_DEFER = "support.ticket_defer", _("Ticket deferred")
+    TICKET_MACRO = "support.ticket_macro", _("Macro applied to a ticket")
     TICKET_NOTE = "support.ticket_note", _("Internal note added")
     TICKET_OPEN = "support.ticket_open", _("Ticket opened")
     TICKET_RATE = "support.ticket_rate", _("Ticket rated")
@@ -113,6 +114,7 @@ class AuditAction(models.TextChoices):
     TICKET_REPLY = "support.ticket_reply", _("Ticket answered")
     TICKET_SENDER_CONFIRM = "support.ticket_sender_confirm", _("Ticket sender confirmed")
     TICKET_SENDER_REJECT = "support.ticket_sender_reject", _("Ticket sender rejected")
+    TICKET_WAIT = "support.ticket_wait", _("Ticket waits for the subscriber")
     TERMS_ACCEPT = "terms.accept", _("Terms accepted")
     TERMS_PUBLISH = "terms.publish", _("Terms published")
 

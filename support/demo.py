@@ -1,4 +1,4 @@
-"""Demo support desk: FAQ articles, canned replies, the demo subscribers' partner and their
+"""Demo support desk: FAQ articles (the macros come with a migration), the demo subscribers' partner and their
 tickets in several states over several channels. Idempotent: keyed by subject and title."""
 
 from django.db import transaction
@@ -8,7 +8,6 @@ from subscribers.models import PartnerFirm, Subscriber, User
 from .models import (
     Article,
     ArticleSection,
-    CannedReply,
     Category,
     Channel,
     DecisionReason,
@@ -121,23 +120,6 @@ ARTICLES = [
     ),
 ]
 
-CANNED = [
-    (
-        "Запрос дополнительной информации",
-        "Здравствуйте! Чтобы разобраться, пришлите, пожалуйста, снимок экрана с ошибкой, имя "
-        "информационной базы и время, когда ошибка возникла.",
-    ),
-    (
-        "Вопрос решён",
-        "Здравствуйте! Вопрос решён. Если что-то осталось непонятным — ответьте на это письмо.",
-    ),
-    (
-        "Передано партнёру",
-        "Здравствуйте! Обращение методического характера передано партнёру, он ответит в рабочее "
-        "время (будние дни с 09:00 до 18:00).",
-    ),
-]
-
 
 def _ticket(subscriber, subject, **kwargs):
     existing = Ticket.objects.filter(subscriber=subscriber, subject=subject).first()
@@ -158,8 +140,6 @@ def seed(*, log) -> None:
         for title, section, body in ARTICLES
     ]
     articles_index(articles=articles)
-    for title, body in CANNED:
-        CannedReply.objects.get_or_create(title=title, defaults={"body": body})
     engineer = User.objects.filter(email="engineer@onebuh.kz").first()
     consultant = User.objects.filter(email="consultant@partner1c.kz").first()
     partner = PartnerFirm.objects.filter(consultants=consultant).first() if consultant else None

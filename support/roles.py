@@ -5,7 +5,7 @@ from subscribers.roles import StaffRole
 _READ_REFERENCE = [
     "support.view_worktype",
     "support.view_article",
-    "support.view_cannedreply",
+    "support.view_macro",
     "support.view_calendar",
     "support.view_calendarexception",
 ]
@@ -25,8 +25,8 @@ ROLE_PERMISSIONS = {
         "support.change_worktype",
         "support.add_article",
         "support.change_article",
-        "support.add_cannedreply",
-        "support.change_cannedreply",
+        "support.add_macro",
+        "support.change_macro",
         "support.view_partnerassignment",
         "support.add_partnerassignment",
         "support.change_partnerassignment",
@@ -38,7 +38,7 @@ ROLE_PERMISSIONS = {
         "support.change_onecformtoken",
     ],
     # Partner consultants: only their firm's methodological and individual tickets (the admin's
-    # queryset narrows them); they read the knowledge base and canned replies.
+    # queryset narrows them); they read the knowledge base and use the macros (global: the operator's staff keep them).
     StaffRole.PARTNER_CONSULTANT: [
         *_READ_REFERENCE,
         "support.view_ticket",
@@ -69,9 +69,9 @@ ROLE_PERMISSIONS = {
         "support.add_article",
         "support.change_article",
         "support.delete_article",
-        "support.add_cannedreply",
-        "support.change_cannedreply",
-        "support.delete_cannedreply",
+        "support.add_macro",
+        "support.change_macro",
+        "support.delete_macro",
         "support.view_partnerassignment",
         "support.add_partnerassignment",
         "support.change_partnerassignment",

@@ -1,6 +1,7 @@
 """The customer beside a ticket (Freshdesk's sidebar, WHMCS's client summary): tariff and this
 month's quota use, infobases and their states, balance, debt, suspension and purge date, open
-and recent tickets — each linked to its admin page. A few queries, whatever the history."""
+and recent tickets, open and recent incidents that touch the subscriber — each linked to its
+admin page (an incident only for those who may open it). A few queries, whatever the history."""
 
 from django.urls import reverse
 
@@ -9,6 +10,7 @@ from ..selectors import quota_usage, tickets_for_staff
 
 def customer_context(*, ticket, user) -> dict:
     from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
+    from operations.selectors import incidents_affecting
 
     subscriber = ticket.subscriber
     context = {
@@ -29,6 +31,14 @@ def customer_context(*, ticket, user) -> dict:
         ],
         "can_see_billing": user.has_perm("billing.view_billingaccount"),
     }
+    may_open = user.has_perm("operations.view_incident")
+    context["incidents"] = [
+        (
+            incident,
+            reverse("admin:operations_incident_change", args=[incident.pk]) if may_open else None,
+        )
+        for incident in incidents_affecting(subscriber_id=subscriber.pk)
+    ]
     if context["can_see_billing"]:
         money, bonus = balances_for(subscriber=subscriber)
         context.update(

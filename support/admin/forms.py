@@ -10,16 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from subscribers.models import Subscriber
 
 from ..forms import attachments_field
-from ..models import Article, CannedReply, Category, DecisionReason, Ticket
+from ..models import Article, Category, DecisionReason, Ticket
 
 
 class StaffReplyForm(forms.Form):
-    canned = forms.ModelChoiceField(
-        label=_("Canned reply"),
-        queryset=CannedReply.objects.all(),
-        required=False,
-        help_text=_("Its text goes before your own."),
-    )
     text = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
@@ -39,8 +33,6 @@ class StaffReplyForm(forms.Form):
     def compose(self, *, site_url: str) -> str:
         data = self.cleaned_data
         parts = []
-        if data["canned"]:
-            parts.append(data["canned"].body.strip())
         if data["text"].strip():
             parts.append(data["text"].strip())
         if data["articles"]:
@@ -51,8 +43,8 @@ class StaffReplyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("canned") or (data.get("text") or "").strip() or data.get("articles")):
-            raise forms.ValidationError(_("Write the text, choose a canned reply or an article."))
+        if not ((data.get("text") or "").strip() or data.get("articles")):
+            raise forms.ValidationError(_("Write the text or choose an article."))
         return data
 
 

@@ -20,7 +20,6 @@ from ..models import (
     Calendar,
     CalendarException,
     CalendarInterval,
-    CannedReply,
     ConnectClient,
     InboundMessage,
     OneCFormToken,
@@ -102,12 +101,6 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # The public help's search reads the stems, so they change with the text.
         article_index(article=obj)
-
-
-@admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
-    list_display = ("title",)
-    search_fields = ("title", "body")
 
 
 @admin.register(InboundMessage)

@@ -35,6 +35,7 @@ from ..services import (
 )
 from .actions import TicketActionsMixin
 from .context import customer_context
+from .macros import MacroChoiceForm, TicketMacroViews
 from .queues import (
     AssigneeFilter,
     PartnerFirmFilter,
@@ -139,6 +140,7 @@ class TicketAdmin(
     ScopedNotFoundMixin,
     AuditedAdminMixin,
     TicketActionsMixin,
+    TicketMacroViews,
     TicketAdminViews,
     admin.ModelAdmin,
 ):
@@ -222,6 +224,7 @@ class TicketAdmin(
             extra_context = {
                 **(extra_context or {}),
                 "customer": customer_context(ticket=ticket, user=request.user),
+                "macro_picker": MacroChoiceForm() if ticket.is_open else None,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

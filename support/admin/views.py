@@ -1,5 +1,5 @@
-"""The staff's actions on a ticket as admin views: reply or note (with canned replies and article
-links), accept, defer or refuse (section 8), close, register a phone call, the SLA report."""
+"""The staff's actions on a ticket as admin views: reply or note (with article links; a macro's
+text can be taken in to edit), accept, defer or refuse (section 8), close, register a phone call, the SLA report."""
 
 import datetime
 
@@ -23,6 +23,7 @@ from ..attachments import attachment_response
 from ..models import Channel, TicketAttachment
 from ..selectors import sla_report, sla_report_columns, sla_report_values
 from ..services import (
+    macro_render,
     ticket_accept,
     ticket_close,
     ticket_defer,
@@ -32,6 +33,7 @@ from ..services import (
     ticket_reply,
 )
 from .forms import DecisionForm, PhoneCallForm, StaffReplyForm
+from .macros import MacroChoiceForm
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -109,7 +111,11 @@ class TicketAdminViews:
     @admin_view_permissions("change")
     def reply_view(self, request, pk):
         ticket = self._ticket(request, pk)
-        form = StaffReplyForm(request.POST or None, request.FILES or None)
+        form = StaffReplyForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"text": self._macro_text(request, ticket)},
+        )
         if request.method == "POST" and form.is_valid():
             text = form.compose(site_url=settings.SITE_URL)
             files = form.cleaned_data["attachments"]
@@ -124,7 +130,21 @@ class TicketAdminViews:
                 messages.success(request, _("The message is added."))
                 return self._back(ticket)
         conversation = ticket.messages.select_related("author").order_by("created_at", "id")
-        return self._render(request, "reply.html", ticket, form=form, conversation=conversation)
+        return self._render(
+            request,
+            "reply.html",
+            ticket,
+            form=form,
+            conversation=conversation,
+            macro_picker=MacroChoiceForm() if ticket.is_open else None,
+        )
+
+    def _macro_text(self, request, ticket) -> str:
+        """A macro's rendered text to start from ("Edit the text" on its preview)."""
+        form = MacroChoiceForm(request.GET if "macro" in request.GET else None)
+        if request.method != "GET" or not form.is_bound or not form.is_valid():
+            return ""
+        return macro_render(macro=form.cleaned_data["macro"], ticket=ticket, actor=request.user)
 
     @admin_view_permissions("change")
     def decision_view(self, request, pk):

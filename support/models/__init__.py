@@ -12,7 +12,8 @@ from .channels import (
     UnknownSenderReply,
     hash_token,
 )
-from .knowledge import Article, ArticleSection, ArticleTerm, CannedReply, TermField
+from .knowledge import Article, ArticleSection, ArticleTerm, TermField
+from .macros import Macro, MacroAssignee, MacroStatus
 from .tickets import (
     DEFERRAL_REASONS,
     OPEN_STATUSES,
@@ -38,7 +39,6 @@ __all__ = [
     "Calendar",
     "CalendarException",
     "CalendarInterval",
-    "CannedReply",
     "Category",
     "Channel",
     "ConnectBindingCode",
@@ -47,6 +47,9 @@ __all__ = [
     "DecisionReason",
     "ExceptionKind",
     "InboundMessage",
+    "Macro",
+    "MacroAssignee",
+    "MacroStatus",
     "MailDirection",
     "MessageAuthor",
     "OneCFormToken",

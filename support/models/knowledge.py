@@ -1,4 +1,4 @@
-"""Knowledge base (4.3) and the staff's canned replies."""
+"""Knowledge base (4.3)."""
 
 from django.db import models
 from django.urls import reverse
@@ -71,16 +71,3 @@ class ArticleTerm(models.Model):
 
     def __str__(self):
         return self.stem
-
-
-class CannedReply(models.Model):
-    title = models.CharField(_("title"), max_length=255, unique=True)
-    body = models.TextField(_("text"))
-
-    class Meta:
-        verbose_name = _("canned reply")
-        verbose_name_plural = _("canned replies")
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title

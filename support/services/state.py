@@ -211,6 +211,20 @@ def ticket_refuse(*, ticket: Ticket, actor, reason: str, explanation: str) -> Ti
 
 
 @transaction.atomic
+def ticket_await_subscriber(*, ticket: Ticket, actor) -> Ticket:
+    """Staff asked the subscriber something: the ticket waits (a subscriber's message brings it
+    back into work). Not a reaction by itself: only the public answer that asks is."""
+    ticket = _locked(ticket)
+    _require_open(ticket)
+    ticket.status, ticket.updated_at = TicketStatus.WAITING, timezone.now()
+    ticket.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=AuditAction.TICKET_WAIT, subscriber=ticket.subscriber, actor=actor, target=ticket
+    )
+    return ticket
+
+
+@transaction.atomic
 def ticket_close(*, ticket: Ticket, actor) -> Ticket:
     ticket = _locked(ticket)
     _require_open(ticket)

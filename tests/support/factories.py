@@ -2,7 +2,7 @@
 
 import factory
 
-from support.models import Article, CannedReply, Category, Channel
+from support.models import Article, Category, Channel, Macro
 from support.services import article_index, ticket_open
 from tests.billing.factories import SubscriptionFactory, TariffFactory
 from tests.factories import MembershipFactory, SubscriberFactory
@@ -41,12 +41,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             article_index(article=obj)
 
 
-class CannedReplyFactory(factory.django.DjangoModelFactory):
+class MacroFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = CannedReply
+        model = Macro
 
-    title = factory.Sequence(lambda n: f"Шаблон {n}")
-    body = "Здравствуйте! Пришлите снимок экрана."
+    name = factory.Sequence(lambda n: f"Макрос {n}")
+    body = "Здравствуйте, {имя клиента}! Обращение № {номер обращения}."
 
 
-__all__ = ["InfobaseFactory", "open_ticket", "give_quotas", "ArticleFactory", "CannedReplyFactory"]
+__all__ = ["InfobaseFactory", "open_ticket", "give_quotas", "ArticleFactory", "MacroFactory"]

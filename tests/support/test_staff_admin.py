@@ -1,6 +1,6 @@
 """Staff in the admin: partner consultants see only their firm's partner tickets (4.1),
 operator engineers everything; SLA columns, filters and the monthly report; category changes
-through the service; replies with canned text and article links; internal notes."""
+through the service; replies with text and article links; internal notes."""
 
 import csv
 import io
@@ -14,7 +14,7 @@ from support.models import Category, MessageAuthor, PartnerAssignment, Ticket
 from support.services import ticket_accept
 from tests.factories import SubscriberFactory
 from tests.support.conftest import at
-from tests.support.factories import ArticleFactory, CannedReplyFactory, give_quotas, open_ticket
+from tests.support.factories import ArticleFactory, give_quotas, open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -56,16 +56,15 @@ def test_operator_engineer_sees_every_ticket(staff_client, operator_engineer, ro
     assert all(t.subject in content for t in routed.values())
 
 
-def test_consultant_answers_their_ticket_with_canned_text_and_article_link(
+def test_consultant_answers_their_ticket_with_text_and_article_link(
     staff_client, partner_consultant, routed, django_capture_on_commit_callbacks
 ):
-    canned = CannedReplyFactory(body="Здравствуйте!")
     article = ArticleFactory(title="Начисление отпуска")
     ticket = routed["mine"]
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client(partner_consultant).post(
             reverse("admin:support_ticket_reply", args=[ticket.pk]),
-            {"canned": canned.pk, "text": "Смотрите статью.", "articles": [article.pk]},
+            {"text": "Здравствуйте! Смотрите статью.", "articles": [article.pk]},
         )
     assert response.status_code == 302
     message = ticket.messages.filter(author_side=MessageAuthor.STAFF).get()
