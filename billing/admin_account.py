@@ -1,20 +1,26 @@
 """The personal account in the admin: balances, the read-only ledger and the staff operations —
 manual suspension, lifting it, reconciliation (9.4), bonus payout, termination, corrections."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from infobases.hooks import infobases_names_for_subscriber
 from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline, admin_view_permissions
 
 from .documents import pdf_response, statement_pdf
 from .forms import CorrectionForm, SuspendForm
 from .models import BillingAccount, LedgerEntry, ReconciliationStatement
+from .periods import PURGE_AFTER_DAYS
 from .selectors import balances_for, debt_for, purge_date_for, subscription_for
 from .services import (
     bonus_payout,
@@ -65,15 +71,6 @@ def _operations(request, subscriber, action):
     if action == "reconcile":
         reconciliation_create(subscriber=subscriber, actor=user)
         return _("The reconciliation statement is made.")
-    if action == "payout":
-        statement = subscriber.reconciliation_statements.first()
-        if statement is None:
-            raise ValidationError(_("Make a reconciliation statement first."))
-        bonus_payout(subscriber=subscriber, statement=statement, actor=user)
-        return _("The bonus payout is recorded.")
-    if action == "terminate":
-        subscriber_terminate(subscriber=subscriber, actor=user)
-        return _("The service is terminated.")
     if action == "correction":
         if not user.has_perm("billing.add_ledgerentry"):
             raise PermissionDenied
@@ -83,6 +80,42 @@ def _operations(request, subscriber, action):
         ledger_add_correction(subscriber=subscriber, actor=user, **form.cleaned_data)
         return _("The correction is recorded.")
     raise ValidationError(_("Unknown operation."))
+
+
+CONFIRMED_OPERATIONS = {
+    "payout": gettext_lazy("Pay out the bonuses (9.4)"),
+    "terminate": gettext_lazy("Terminate the service"),
+}
+
+
+def confirmation_facts(*, subscriber, action) -> dict:
+    """What the confirmation page states: the amounts, the statement, the bases and the date
+    their data goes."""
+    money, bonus = balances_for(subscriber=subscriber)
+    facts = {
+        "money": money,
+        "bonus": bonus,
+        "statement": subscriber.reconciliation_statements.first(),
+        "subscription": subscription_for(subscriber=subscriber),
+    }
+    if action == "terminate":
+        facts["infobases"] = infobases_names_for_subscriber(subscriber=subscriber)
+        # As subscriber_terminate dates it: 30 days from the moment of termination (3.6).
+        facts["purge_on"] = timezone.localdate(
+            timezone.now() + datetime.timedelta(days=PURGE_AFTER_DAYS)
+        )
+    return facts
+
+
+def _confirmed(request, subscriber, action) -> str:
+    if action == "payout":
+        statement = subscriber.reconciliation_statements.first()
+        if statement is None:
+            raise ValidationError(_("Make a reconciliation statement first."))
+        entry = bonus_payout(subscriber=subscriber, statement=statement, actor=request.user)
+        return _("The bonus payout of %(amount)s ₸ is recorded.") % {"amount": -entry.bonus}
+    subscriber_terminate(subscriber=subscriber, actor=request.user)
+    return _("The service is terminated.")
 
 
 @admin.register(BillingAccount)
@@ -98,6 +131,11 @@ class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/operate/", wrap(self.operate_view), name="billing_account_operate"),
+            path(
+                "<int:pk>/confirm/<str:action>/",
+                wrap(self.confirm_view),
+                name="billing_account_confirm",
+            ),
             path(
                 "statements/<int:pk>/pdf/", wrap(self.statement_view), name="billing_statement_pdf"
             ),
@@ -135,6 +173,36 @@ class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             for message in error.messages:
                 messages.error(request, message)
         return redirect("admin:billing_billingaccount_change", pk)
+
+    @admin_view_permissions("billing.change_billingaccount")
+    def confirm_view(self, request, pk, action):
+        """9.4: the bonus payout and the termination are irreversible, so neither is one click.
+        GET says exactly what will happen; only a POST naming the operation (`confirm`) acts."""
+        if not request.user.has_perm("billing.change_billingaccount"):
+            raise PermissionDenied
+        if action not in CONFIRMED_OPERATIONS:
+            raise Http404
+        subscriber = get_object_or_404(BillingAccount, pk=pk)
+        if request.method == "POST" and request.POST.get("confirm") == action:
+            try:
+                messages.success(request, _confirmed(request, subscriber, action))
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                return redirect("admin:billing_billingaccount_change", pk)
+        return TemplateResponse(
+            request,
+            "billing/admin/confirm_operation.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": subscriber,
+                "action": action,
+                "title": CONFIRMED_OPERATIONS[action],
+                **confirmation_facts(subscriber=subscriber, action=action),
+            },
+        )
 
     @admin_view_permissions("billing.view_reconciliationstatement")
     def statement_view(self, request, pk):

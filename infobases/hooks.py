@@ -230,10 +230,18 @@ def infobases_usage_for_subscriber(*, subscriber) -> dict:
     return {"users": users, "infobases": live.count()}
 
 
+def infobases_names_for_subscriber(*, subscriber) -> list[str]:
+    """The names of the subscriber's infobases that still hold data (a termination's
+    confirmation page says which will be deleted)."""
+    live = Infobase.objects.filter(subscriber=subscriber, status__in=_LIVE)
+    return list(live.order_by("name").values_list("name", flat=True))
+
+
 __all__ = [
     "infobases_access_end_for_members",
     "infobases_access_lower_for_members",
     "infobases_block_for_subscribers",
+    "infobases_names_for_subscriber",
     "infobases_purge_for_subscribers",
     "infobases_unblock_for_subscribers",
     "infobases_usage_for_subscriber",

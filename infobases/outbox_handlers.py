@@ -5,6 +5,7 @@ from outbox.registry import dispatcher_pass, outbox_handler
 
 from . import storage
 from .notifications import release_notify as notify
+from .services.abandoned import UPLOAD_ABORT_KIND, uploads_abort
 from .services.backups import DELETE_FILES_KIND
 from .services.dispatch import operations_dispatch
 from .services.resumable import UPLOAD_FINISH_KIND
@@ -16,6 +17,13 @@ from .services.targets import BACKUP_COPY_KIND, COPY_ATTEMPTS, backup_copy_run
 def delete_files(payload: dict, *, chunk: dict, message) -> None:
     """Safe to repeat: a file already gone counts as deleted."""
     storage.delete_files(payload["paths"])
+
+
+@outbox_handler(UPLOAD_ABORT_KIND)
+def upload_abort(payload: dict, *, chunk: dict, message) -> None:
+    """Safe to repeat: an upload already aborted or a folder already gone is fine."""
+
+    uploads_abort(uploads=payload["uploads"])
 
 
 @outbox_handler(UPLOAD_FINISH_KIND)

@@ -9,6 +9,7 @@ from .services import (
     licences_record_renewals,
     updates_start_due,
 )
+from .services.abandoned import uploads_cleanup as cleanup
 from .services.dispatch import operations_run_chunk
 
 
@@ -27,6 +28,11 @@ def backups_daily() -> int:
 @shared_task
 def backups_retention() -> int:
     return backups_apply_retention()
+
+
+@shared_task
+def uploads_cleanup() -> dict:
+    return cleanup()
 
 
 @shared_task

@@ -15,6 +15,7 @@ their stored name only and never assume a disk:
 """
 
 import contextlib
+import datetime
 import hashlib
 import mimetypes
 import os
@@ -305,3 +306,37 @@ def multipart_abort(*, alias: str, name: str, upload_id: str) -> None:
             )
         return
     shutil.rmtree(_parts_dir(storage, name), ignore_errors=True)
+
+
+def multipart_stale(*, alias: str, prefix: str, before: datetime.datetime) -> list[dict]:
+    """Multipart uploads under `prefix` untouched since `before`: [{"name", "upload_id"}].
+
+    On S3, the uploads the bucket still holds open (ListMultipartUploads) started before it; on
+    the file system, part folders (`<name>.parts`) whose last part was written before it. What
+    the clean-up of abandoned uploads aborts even when no upload row points at it any more."""
+    storage = storage_for(alias)
+    if is_object_storage(storage):
+        client, bucket = _s3(storage)
+        key_prefix = _key(storage, prefix)
+        location = _key(storage, "")
+        found, params = [], {"Bucket": bucket, "Prefix": key_prefix}
+        while True:
+            answer = client.list_multipart_uploads(**params)
+            for upload in answer.get("Uploads", []):
+                if upload["Initiated"] < before:
+                    name = upload["Key"].removeprefix(location).lstrip("/")
+                    found.append({"name": name, "upload_id": upload["UploadId"]})
+            if not answer.get("IsTruncated"):
+                return found
+            params.update(
+                KeyMarker=answer["NextKeyMarker"], UploadIdMarker=answer["NextUploadIdMarker"]
+            )
+    root = Path(storage.path(prefix))
+    if not root.is_dir():
+        return []
+    cutoff = before.timestamp()
+    return [
+        {"name": str(folder.relative_to(Path(storage.path(""))))[: -len(".parts")], "upload_id": ""}
+        for folder in root.rglob("*.parts")
+        if folder.is_dir() and folder.stat().st_mtime < cutoff
+    ]

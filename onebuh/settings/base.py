@@ -469,6 +469,10 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "infobases.tasks.backups_retention",
         "schedule": crontab(hour=5, minute=30),
     },
+    "infobases-uploads-cleanup": {
+        "task": "infobases.tasks.uploads_cleanup",
+        "schedule": crontab(minute=40),
+    },
     "infobases-updates-due": {
         "task": "infobases.tasks.updates_due",
         "schedule": crontab(minute="*/15"),

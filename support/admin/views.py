@@ -245,6 +245,13 @@ class TicketAdminViews:
         rows = sla_report(month=month, tickets=self.get_queryset(request))
         export = request.GET.get("format")
         if export in ("csv", "xlsx"):
+            # Issue 13, item 7: who took which report (a consultant's covers only his firm).
+            audit_record(
+                action=AuditAction.REPORT_DOWNLOAD,
+                actor=request.user,
+                data={"report": "sla", "month": f"{month:%Y-%m}", "format": export},
+                ip=client_ip(request),
+            )
             return self._sla_export(month, rows, export)
         return self._render(
             request,

@@ -181,6 +181,15 @@ def test_sla_report_counts_business_hours_and_exports_csv_and_xlsx(
     ]
     assert values[0][3:] == (1, 100, 0, "2 ч 00 мин", "2 ч 00 мин")
 
+    # Each download is audited with who took it (issue 13, item 7); the page view is not.
+    from subscribers.models import AuditEntry
+
+    downloads = AuditEntry.objects.filter(action="report.download").order_by("pk")
+    assert [(e.actor_id, e.data["report"], e.data["format"]) for e in downloads] == [
+        (operator_engineer.pk, "sla", "csv"),
+        (operator_engineer.pk, "sla", "xlsx"),
+    ]
+
 
 def test_accountant_cannot_reply(staff_client, staff_accountant):
     ticket = open_ticket()
