@@ -72,6 +72,10 @@ class AuditAction(models.TextChoices):
     INCIDENT_UPDATE = "operations.incident_update", _("Incident updated")
     PROPOSAL_BUILD = "operations.proposal_build", _("Compensation proposal built")
     PROPOSAL_CREDIT = "operations.proposal_credit", _("Compensation proposal credited")
+    PROPOSAL_LINE_ADJUST = (
+        "operations.proposal_line_adjust",
+        _("Compensation proposal line changed"),
+    )
     REPORT_REQUEST = "operations.report_request", _("Report requested")
     REPORT_REBUILD = "operations.report_rebuild", _("Report built again")
     REPORT_DOWNLOAD = "report.download", _("Report downloaded")

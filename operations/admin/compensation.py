@@ -28,6 +28,7 @@ from ..services.proposals import (
     month_is_over,
     proposal_build_request,
     proposal_credit_request,
+    proposal_line_adjust,
     proposal_line_credit,
 )
 from ..templatetags.operations_tags import hours_minutes
@@ -154,16 +155,44 @@ class CompensationClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/operations/claim_decide.html", context)
 
 
+class LineAdjustForm(forms.Form):
+    hours = forms.IntegerField(label=_("hours"), min_value=0, max_value=744)
+    minutes = forms.IntegerField(label=_("minutes"), min_value=0, max_value=59)
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the downtime exceeds the operator's own figure (9.2)."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["downtime"] = timedelta(
+            hours=cleaned.get("hours") or 0, minutes=cleaned.get("minutes") or 0
+        )
+        return cleaned
+
+
+def _line_adjust_link(line) -> str:
+    if hasattr(line, "credit"):
+        return _("credited")
+    url = reverse("admin:operations_proposalline_adjust", args=[line.pk])
+    return format_html('<a href="{}">{}</a>', url, _("change"))
+
+
 class ProposalLineInline(admin.TabularInline):
     model = ProposalLine
     fields = (
         "subscriber",
+        "operator_hours",
         "downtime_hours",
         "hours",
         "percent",
         "monthly_fee",
         "already_credited",
         "amount_due",
+        "note",
+        "adjust",
     )
     readonly_fields = fields
     extra = 0
@@ -177,9 +206,22 @@ class ProposalLineInline(admin.TabularInline):
     def downtime_hours(self, obj):
         return hours_minutes(obj.downtime)
 
+    @admin.display(description=_("Operator's figure, h:min"))
+    def operator_hours(self, obj):
+        return hours_minutes(obj.operator_downtime)
+
+    @admin.display(description=_("before crediting"))
+    def adjust(self, obj):
+        return _line_adjust_link(obj)
+
     def get_queryset(self, request):
         # The page shows the largest dues; the whole list is under "proposal lines".
-        return super().get_queryset(request).select_related("subscriber").order_by("-amount_due")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("subscriber", "credit")
+            .order_by("-amount_due")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -285,8 +327,57 @@ class ProposalLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("proposal",)
     list_select_related = ("subscriber", "proposal", "credit")
+    readonly_fields = ("operator_downtime", "adjusted_by", "adjusted_at")
     search_fields = ("subscriber__name", "subscriber__person_full_name", "subscriber__bin")
     actions = ["credit_lines"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/adjust/",
+                self.admin_site.admin_view(self.adjust_view),
+                name="operations_proposalline_adjust",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Who may credit decides the figure that is credited (README: the accountant).
+    @admin_view_permissions("operations.credit_compensationproposal")
+    def adjust_view(self, request, pk):
+        line = get_object_or_404(
+            ProposalLine.objects.select_related("subscriber", "proposal", "credit"), pk=pk
+        )
+        credited = hasattr(line, "credit")
+        hours, rest = divmod(int(line.downtime.total_seconds()) // 60, 60)
+        form = LineAdjustForm(
+            request.POST or None, initial={"hours": hours, "minutes": rest, "note": line.note}
+        )
+        if request.method == "POST" and not credited and form.is_valid():
+            try:
+                proposal_line_adjust(
+                    line=line,
+                    downtime=form.cleaned_data["downtime"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(request, _("The line is changed."), messages.SUCCESS)
+                return redirect("admin:operations_compensationproposal_change", line.proposal_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Change the line: %(subscriber)s") % {"subscriber": line.subscriber},
+            "line": line,
+            "operator": line.operator_downtime
+            if line.operator_downtime is not None
+            else line.downtime,
+            "credited": credited,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/operations/proposal_line_adjust.html", context)
 
     @admin.display(description=_("credited"), boolean=True)
     def credited(self, obj):

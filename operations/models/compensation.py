@@ -193,6 +193,21 @@ class ProposalLine(models.Model):
     )
     amount_due = models.DecimalField(_("amount due"), max_digits=12, decimal_places=2)
     incident_ids = models.JSONField(_("incidents"), default=list)
+    # The operator's own figure as the build computed it; `downtime` is what will be credited,
+    # the same unless the accountant adjusted the line before crediting (with a note if more).
+    operator_downtime = models.DurationField(
+        _("operator's figure"), null=True, blank=True, editable=False
+    )
+    note = models.TextField(_("note"), blank=True)
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adjusted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    adjusted_at = models.DateTimeField(_("adjusted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("proposal line")
@@ -208,7 +223,7 @@ class ProposalLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.subscriber_id}: {self.amount_due}"
+        return str(self.subscriber)
 
 
 class CompensationCredit(models.Model):

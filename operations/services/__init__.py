@@ -2,7 +2,12 @@
 
 from .claims import claim_approve, claim_file, claim_reject, operator_downtime
 from .incidents import incident_record, incident_update
-from .proposals import proposal_build, proposal_credit_all, proposal_line_credit
+from .proposals import (
+    proposal_build,
+    proposal_credit_all,
+    proposal_line_adjust,
+    proposal_line_credit,
+)
 from .reports import report_build, report_request
 from .status import status_confirm, status_subscribe, status_unsubscribe
 from .works import (
@@ -23,6 +28,7 @@ __all__ = [
     "operator_downtime",
     "proposal_build",
     "proposal_credit_all",
+    "proposal_line_adjust",
     "proposal_line_credit",
     "report_build",
     "report_request",

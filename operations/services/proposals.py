@@ -1,7 +1,7 @@
 """Beyond the terms: the operator proposes each affected subscriber's compensation for a month
 from its own incident records (9.2), and staff credit it without waiting for a claim."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -56,7 +56,8 @@ def proposal_build(*, month: date, actor=None) -> CompensationProposal:
     )
     # Two builds of one month (beat and a staff click) run one after the other, not interleaved.
     proposal = CompensationProposal.objects.select_for_update().get(pk=proposal.pk)
-    proposal.lines.filter(credit__isnull=True).delete()
+    # Lines an accountant adjusted stay as decided, like credited ones; the rest are recomputed.
+    proposal.lines.filter(credit__isnull=True, adjusted_at__isnull=True).delete()
     settled = set(proposal.lines.values_list("subscriber_id", flat=True))
     rows = [
         row
@@ -82,6 +83,7 @@ def proposal_build(*, month: date, actor=None) -> CompensationProposal:
                 proposal=proposal,
                 subscriber_id=row.subscriber_id,
                 downtime=row.downtime,
+                operator_downtime=row.downtime,
                 hours=full_hours(row.downtime),
                 percent=compensation_percent(row.downtime),
                 monthly_fee=fee,
@@ -101,6 +103,67 @@ def proposal_build(*, month: date, actor=None) -> CompensationProposal:
         data={"lines": len(lines)},
     )
     return proposal
+
+
+@transaction.atomic
+def proposal_line_adjust(*, line: ProposalLine, downtime: timedelta, note: str = "", actor):
+    """The accountant changes a line's downtime before it is credited (9.2: the figure may be
+    agreed with the subscriber). More than the operator's own figure needs a note; the hours,
+    percent and amount are computed again by the 9.3 rule (1% per full hour, at most 100%)."""
+    # Lock order (subscribers.locks): the subscriber, then its proposal line — as the credit.
+    subscriber = lock_subscriber(line.subscriber_id)
+    line = ProposalLine.objects.select_for_update().select_related("proposal").get(pk=line.pk)
+    if CompensationCredit.objects.filter(proposal_line=line).exists():
+        raise ValidationError(_("This line is already credited: it cannot be changed."))
+    if downtime < timedelta(0):
+        raise ValidationError(_("The downtime cannot be negative."))
+    note = note.strip()
+    operator = line.operator_downtime if line.operator_downtime is not None else line.downtime
+    if downtime > operator and not note:
+        raise ValidationError(
+            _(
+                "The downtime exceeds the operator's own figure for the month: "
+                "explain it in the note (9.2)."
+            )
+        )
+    before = line.downtime
+    line.operator_downtime = operator
+    line.downtime = downtime
+    line.hours = full_hours(downtime)
+    line.percent = compensation_percent(downtime)
+    line.amount_due = max(
+        compensation_amount(line.monthly_fee, downtime) - line.already_credited, Decimal("0.00")
+    )
+    line.note = note
+    line.adjusted_by = actor
+    line.adjusted_at = timezone.now()
+    line.save(
+        update_fields=[
+            "operator_downtime",
+            "downtime",
+            "hours",
+            "percent",
+            "amount_due",
+            "note",
+            "adjusted_by",
+            "adjusted_at",
+        ]
+    )
+    audit_record(
+        action=AuditAction.PROPOSAL_LINE_ADJUST,
+        subscriber=subscriber,
+        actor=actor,
+        target=line,
+        reason=note,
+        data={
+            "month": f"{line.proposal.month:%Y-%m}",
+            "from_minutes": int(before.total_seconds()) // 60,
+            "to_minutes": int(downtime.total_seconds()) // 60,
+            "operator_minutes": int(operator.total_seconds()) // 60,
+            "amount_due": str(line.amount_due),
+        },
+    )
+    return line
 
 
 def month_is_over(month: date) -> bool:

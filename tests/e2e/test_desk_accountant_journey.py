@@ -216,8 +216,9 @@ def test_accountant_decides_a_claim_credits_the_proposal_and_checks_the_months_r
     page.goto(reverse("admin:operations_compensationproposal_changelist"))
     page.get_by_role("link", name=str(december["proposal"])).click()
     lines = page.locator(".inline-group").inner_text()
-    assert re.search(r"ИП «Долгий простой»\s+123:30\s+123\s+100\s", lines), lines
-    assert re.search(r"ТОО «Доплата»\s+5:30\s+5\s+5\s", lines), lines
+    # Each line: the operator's figure, then the downtime to credit (the same until adjusted).
+    assert re.search(r"ИП «Долгий простой»\s+123:30\s+123:30\s+123\s+100\s", lines), lines
+    assert re.search(r"ТОО «Доплата»\s+5:30\s+5:30\s+5\s+5\s", lines), lines
     assert "600,00" in lines and "12345,67" in lines.replace(" ", "").replace("\xa0", ""), lines
     shot(page, "proposal-lines-before-credit")
     page.goto(reverse("admin:operations_compensationproposal_changelist"))

@@ -12,7 +12,7 @@ from billing.selectors import monthly_fee_for, monthly_fees_for
 from billing.services import billing_run
 from operations.models import CompensationCredit, Fault
 from operations.services import claim_approve, claim_file, proposal_build, proposal_credit_all
-from subscribers.models import Subscriber
+from subscribers.models import AuditEntry, Subscriber
 from tests.conftest import at
 from tests.factories import SubscriberFactory
 
@@ -207,3 +207,89 @@ def test_the_admin_owes_the_build_and_the_crediting_in_the_outbox(
     )
     outbox_dispatch()
     assert CompensationCredit.objects.filter(subscriber=first).count() == 1
+
+
+def _adjust_url(line):
+    return reverse("admin:operations_proposalline_adjust", args=[line.pk])
+
+
+def test_the_accountant_changes_a_line_before_crediting_and_the_credit_follows_it(
+    subscribers, travel, staff_client, staff_accountant
+):
+    """Lines are editable before crediting (issue 13.6): less than the operator's figure
+    needs no note, more needs one; the 9.3 arithmetic is done again; credited lines are final."""
+    first = subscribers[0]  # a fee of 30 000
+    IncidentFactory(starts_at=at(date(2026, 11, 3), 10), ends_at=at(date(2026, 11, 3), 13, 30))
+    travel(at(date(2026, 12, 2), 9))
+    proposal = proposal_build(month=NOV)
+    line = proposal.lines.get(subscriber=first)
+    assert (line.hours, line.amount_due, line.operator_downtime) == (
+        3,
+        Decimal("900.00"),
+        timedelta(hours=3, minutes=30),
+    )
+    client = staff_client(staff_accountant)
+    page = client.get(reverse("admin:operations_compensationproposal_change", args=[proposal.pk]))
+    assert _adjust_url(line) in page.content.decode()
+    assert "3:30" in client.get(_adjust_url(line)).content.decode()
+
+    # More than the operator's own figure without a note: refused, nothing changed.
+    refused = client.post(_adjust_url(line), {"hours": 6, "minutes": 0, "note": ""})
+    assert refused.status_code == 200
+    assert "объясните это в примечании" in refused.content.decode()
+    line.refresh_from_db()
+    assert (line.downtime, line.amount_due) == (timedelta(hours=3, minutes=30), Decimal("900.00"))
+
+    agreed = client.post(
+        _adjust_url(line), {"hours": 6, "minutes": 10, "note": "Согласовано с абонентом"}
+    )
+    assert agreed.status_code == 302
+    line.refresh_from_db()
+    assert (line.hours, line.percent, line.amount_due) == (6, 6, Decimal("1800.00"))
+    assert line.operator_downtime == timedelta(hours=3, minutes=30)
+    assert line.adjusted_by == staff_accountant and line.note == "Согласовано с абонентом"
+    entry = AuditEntry.objects.get(action="operations.proposal_line_adjust")
+    assert (entry.subscriber, entry.reason, entry.data["to_minutes"]) == (
+        first,
+        "Согласовано с абонентом",
+        370,
+    )
+
+    proposal_build(month=NOV)  # a rebuild keeps the accountant's decision
+    assert proposal.lines.get(subscriber=first).amount_due == Decimal("1800.00")
+    proposal_credit_all(proposal=proposal)
+    bonus = LedgerEntry.objects.get(subscriber=first, kind=LedgerKind.BONUS_CREDIT).bonus
+    assert bonus == Decimal("1800.00")
+
+    # Credited: the page says so and a post changes nothing.
+    assert "уже зачислена" in client.get(_adjust_url(line)).content.decode()
+    client.post(_adjust_url(line), {"hours": 1, "minutes": 0, "note": "x"})
+    line.refresh_from_db()
+    assert line.amount_due == Decimal("1800.00")
+
+
+def test_a_line_lowered_needs_no_note_and_the_percent_is_capped(subscribers, travel):
+    from operations.services import proposal_line_adjust
+
+    first = subscribers[0]
+    IncidentFactory(starts_at=at(date(2026, 11, 3), 10), ends_at=at(date(2026, 11, 3), 13, 30))
+    travel(at(date(2026, 12, 2), 9))
+    line = proposal_build(month=NOV).lines.get(subscriber=first)
+    line = proposal_line_adjust(line=line, downtime=timedelta(hours=1, minutes=59), actor=None)
+    assert (line.hours, line.amount_due) == (1, Decimal("300.00"))
+    line = proposal_line_adjust(line=line, downtime=timedelta(hours=150), note="x", actor=None)
+    assert (line.percent, line.amount_due) == (100, Decimal("30000.00"))
+    with pytest.raises(ValidationError):
+        proposal_line_adjust(line=line, downtime=timedelta(hours=-1), actor=None)
+
+
+def test_only_who_may_credit_changes_a_line(subscribers, travel, staff_client, operator_engineer):
+    IncidentFactory(starts_at=at(date(2026, 11, 3), 10), ends_at=at(date(2026, 11, 3), 13, 30))
+    travel(at(date(2026, 12, 2), 9))
+    line = proposal_build(month=NOV).lines.first()
+    client = staff_client(operator_engineer)
+    assert (
+        client.post(_adjust_url(line), {"hours": 9, "minutes": 0, "note": "x"}).status_code == 403
+    )
+    line.refresh_from_db()
+    assert line.hours == 3
