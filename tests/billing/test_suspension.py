@@ -210,7 +210,8 @@ def test_the_passes_take_a_fixed_number_of_queries(
             assert len(subscribers_suspend_overdue()) == count
         travel(suspended_at + datetime.timedelta(days=30))
         # The purge includes the infobase layer's own set-based deletes (+1 since the state
-        # machine: the purge's audit rows; +2 since copies to customers' buckets: their rows).
+        # machine: the purge's audit rows; +2 since copies to the customer's own bucket: the
+        # copies' and the storages' deletes).
         with django_assert_num_queries(27):
             assert len(subscribers_purge_expired()) == count
 
