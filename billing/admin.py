@@ -20,7 +20,7 @@ from onebuh.listing import amount, choice_labels, local_datetime
 from subscribers.admin_audit import AuditedAdminMixin
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
-from subscribers.models import SubscriberStatus, SuspensionReason
+from subscribers.models import Subscriber, SubscriberStatus, SuspensionReason
 
 from .admin_account import BillingAccountAdmin  # noqa: F401  (registers the account admin)
 from .admin_statements import BankStatementAdmin  # noqa: F401  (statements and their queue)
@@ -40,10 +40,10 @@ from .models import (
     SuspendedSubscriber,
     Tariff,
 )
+from .money import kzt
 from .periods import PURGE_AFTER_DAYS
 from .services import ledger_add_correction, payment_record
 from .services.payments import clean_external_id, payer_key_for
-from .templatetags.billing_tags import kzt
 
 
 @admin.register(Tariff)
@@ -331,8 +331,6 @@ class LedgerEntryAdmin(QuickChangeListMixin, AuditedAdminMixin, admin.ModelAdmin
     def get_search_results(self, request, queryset, search_term):
         """Subscribers are matched first (a small table), then the entries by key or description,
         so the ledger is read through its indexes, never joined and scanned whole."""
-        from subscribers.models import Subscriber
-
         for word in search_term.split()[:5]:
             ids = list(
                 Subscriber.objects.filter(

@@ -33,7 +33,7 @@ from .models import (
     PaymentMethod,
     ReconciliationStatement,
 )
-from .templatetags.billing_tags import kzt
+from .money import kzt
 
 # The page shows the latest rows of each history; "show all" pages through one of them.
 LATEST_ROWS = 12

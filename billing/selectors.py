@@ -9,9 +9,11 @@ from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from billing.providers import active_provider
 from onebuh.dates import month_end, month_shift, month_start
 from subscribers.models import Subscriber, SubscriberStatus, SuspensionReason
 
+from .history import HISTORY_SECTIONS, billing_histories
 from .models import Invoice, InvoiceKind, InvoiceStatus, LedgerEntry, Subscription, Tariff
 from .periods import PURGE_AFTER_DAYS, ZERO
 
@@ -158,9 +160,6 @@ def billing_overview(*, subscriber: Subscriber, expand: str | None = None, page=
     (one), the subscription with its tariff (one), and the latest invoices, payments, ledger
     entries, bonus credits, state changes and statements (one: billing.history); `expand` names
     the one history to show whole, page by page."""
-    from billing.providers import active_provider
-
-    from .history import HISTORY_SECTIONS, billing_histories
 
     summary = account_summary(subscriber=subscriber)
     subscription = subscription_for(subscriber=subscriber)

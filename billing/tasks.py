@@ -4,7 +4,6 @@ Every periodic task is also a management command (billing/management/commands)."
 from celery import shared_task
 
 from . import services
-from .services.notices import notices_deliver
 
 
 @shared_task
@@ -32,8 +31,3 @@ def billing_purge_expired() -> int:
 @shared_task
 def billing_send_reminders() -> int:
     return services.billing_reminders_send()
-
-
-@shared_task
-def billing_notices_send(*, notice_ids: list[int]) -> int:
-    return notices_deliver(notice_ids=notice_ids)

@@ -6,7 +6,9 @@ infobases they were given access to. Anything else answers 404.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
@@ -15,8 +17,10 @@ from django.utils.translation import gettext as _
 from subscribers.access import get_for_member
 from subscribers.models import Membership, SubscriberStatus
 
+from .links import backup_download_unsign
 from .models import (
     Backup,
+    BackupCopy,
     BackupStatus,
     BackupTarget,
     Infobase,
@@ -147,6 +151,20 @@ def backup_for_manager(*, membership: Membership, pk) -> Backup:
     )
 
 
+def backup_targets_visible_to(*, membership: Membership) -> QuerySet[BackupTarget]:
+    """The subscriber's own storages for copies; managers only (others see none)."""
+    if not membership.can_manage:
+        return BackupTarget.objects.none()
+    return BackupTarget.objects.filter(subscriber_id=membership.subscriber_id)
+
+
+def backup_copies_visible_to(*, membership: Membership) -> QuerySet[BackupCopy]:
+    """Copies of the subscriber's backups to its own storages; managers only."""
+    if not membership.can_manage:
+        return BackupCopy.objects.none()
+    return BackupCopy.objects.filter(target__subscriber_id=membership.subscriber_id)
+
+
 def backup_target_for_manager(*, membership: Membership, pk) -> BackupTarget:
     """The subscriber's own storage for copies; only its owners and administrators see it."""
     if not membership.can_manage:
@@ -175,11 +193,6 @@ def active_subscriber_required(view):
 def backup_for_download_link(*, membership: Membership, user, token: str) -> Backup:
     """The copy a signed download link names: the link must be the user's own and unexpired
     (raises signing.SignatureExpired), and the member's right is checked again now."""
-    from django.conf import settings
-    from django.core import signing
-
-    from .services import backup_download_unsign
-
     try:
         backup_id, user_id = backup_download_unsign(
             token=token, max_age=settings.ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS

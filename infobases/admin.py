@@ -28,6 +28,7 @@ from .models import (
     Solution,
 )
 from .provisioning import ProvisioningError, get_driver
+from .services.dispatch import operations_stuck
 
 
 def _admin_page(model_admin, request, template: str, title, form):
@@ -202,8 +203,6 @@ class StuckOperationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            from .services.dispatch import operations_stuck
-
             return queryset.filter(pk__in=operations_stuck().values("pk"))
         return queryset
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from billing.selectors import tariff_for_subscriber
 from subscribers.models import MemberRole, Membership, Subscriber
 
 from .models import Backup, Infobase, Operation, OperationStatus, Release, Solution
@@ -123,8 +124,6 @@ def _try(log, action):
 
 
 def _seed_subscriber(subscriber: Subscriber, plan: dict, solutions, owner, log) -> None:
-    from billing.selectors import tariff_for_subscriber
-
     if tariff_for_subscriber(subscriber=subscriber) is None:
         log(f"  {subscriber}: no tariff yet, no infobases (load billing's demo first)")
         return

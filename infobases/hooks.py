@@ -9,12 +9,15 @@ its audit row; the operations are the infobases' own record.
 
 from collections.abc import Sequence
 
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import storage
 from .models import (
     Backup,
     BackupCopy,
+    BackupStatus,
     BackupTarget,
     Infobase,
     InfobaseAccess,
@@ -250,10 +253,6 @@ def infobases_first_steps() -> dict:
     """The dashboard's first-steps checklist (issue 14) as expressions over a queryset of
     subscribers (read in the caller's one query): whether it has a live base, how many people
     have a 1C account in its live bases, and whether a backup is finished."""
-    from django.db.models import Count, Exists, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from .models import BackupStatus, InfobaseAccess
 
     people = (
         InfobaseAccess.objects.filter(
@@ -273,19 +272,3 @@ def infobases_first_steps() -> dict:
             Backup.objects.filter(subscriber_id=OuterRef("pk"), status=BackupStatus.DONE)
         ),
     }
-
-
-def infobases_member_email_for_login(*, infobase_id: int, login: str) -> str:
-    """The email of the active member whose 1C account in this infobase has this login (the
-    1C form names the 1C user who writes), or "" when none has. One query."""
-    login = (login or "").strip()
-    if not login:
-        return ""
-    return (
-        InfobaseAccess.objects.filter(
-            infobase_id=infobase_id, login__iexact=login, membership__user__is_active=True
-        )
-        .values_list("membership__user__email", flat=True)
-        .first()
-        or ""
-    )

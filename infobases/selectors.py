@@ -154,3 +154,19 @@ def infobase_cluster_health(*, infobase) -> str:
     """Admin health check: "" when the portal's service account answers in the infobase (rac
     infobase info), else 1C's answer (6: it must exist in every base the portal runs)."""
     return get_driver().service_account_check(ref=infobase.ref)
+
+
+def infobases_member_email_for_login(*, infobase_id: int, login: str) -> str:
+    """The email of the active member whose 1C account in this infobase has this login (the
+    1C form names the 1C user who writes), or "" when none has. One query."""
+    login = (login or "").strip()
+    if not login:
+        return ""
+    return (
+        InfobaseAccess.objects.filter(
+            infobase_id=infobase_id, login__iexact=login, membership__user__is_active=True
+        )
+        .values_list("membership__user__email", flat=True)
+        .first()
+        or ""
+    )

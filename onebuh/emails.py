@@ -14,6 +14,8 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
+from outbox.email import outbox_email
+
 
 def message_id_domain() -> str:
     address = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")
@@ -80,8 +82,6 @@ def send_templated_email(*, dedupe_key: str | None = None, **kwargs) -> EmailMul
     Returns the message (not yet sent) so callers can store its Message-ID. `dedupe_key`
     makes the same email owed twice (a pass run twice) one row.
     """
-    from outbox.email import outbox_email
-
     message = render_templated_email(**kwargs)
     outbox_email(message=message, dedupe_key=dedupe_key)
     return message

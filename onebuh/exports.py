@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 # OWASP CSV Injection: the characters a spreadsheet reads as the start of a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -84,9 +88,6 @@ class Sheet:
 
 
 def _xlsx_cell(sheet, value, *, bold: bool = False):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     cell = WriteOnlyCell(sheet)
     if value is None:
         cell.value = None
@@ -119,9 +120,6 @@ def _xlsx_cell(sheet, value, *, bold: bool = False):
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     """A workbook (write-only: memory stays flat for long reports) of the given sheets."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
     book = Workbook(write_only=True)
     for spec in sheets:
         sheet = book.create_sheet(title=_XLSX_ILLEGAL.sub("", spec.title)[:31] or "-")

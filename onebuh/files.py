@@ -26,9 +26,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+from storages.utils import clean_name
 
 OCTET_STREAM = "application/octet-stream"
 
@@ -48,8 +50,6 @@ def _s3(storage):
 
 
 def _key(storage, name: str) -> str:
-    from storages.utils import clean_name
-
     return storage._normalize_name(clean_name(name))
 
 
@@ -148,8 +148,6 @@ def save(*, alias: str, name: str, content) -> str:
     """Store bytes or a file object under exactly `name` (names here are unique by design)."""
     storage = storage_for(alias)
     if isinstance(content, bytes):
-        from django.core.files.base import ContentFile
-
         content = ContentFile(content)
     elif not isinstance(content, File):
         content = File(content)

@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
+from rest_framework.exceptions import Throttled
 
 from .remote import client_ip
 
@@ -60,14 +62,7 @@ class RateLimited(Exception):
 
 
 def _cache_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [ConnectionError, OSError, TimeoutError]
-    try:
-        from redis.exceptions import RedisError
-
-        errors.append(RedisError)
-    except ImportError:  # pragma: no cover - redis is a dependency
-        pass
-    return tuple(errors)
+    return (ConnectionError, OSError, TimeoutError, RedisError)
 
 
 def limit_hit(name: str, ident, *, cost: int = 1) -> None:
@@ -151,8 +146,6 @@ class LimitMiddleware:
 
 def throttled(error: RateLimited):
     """The DRF answer of a limit: 429, Retry-After and the Russian message."""
-    from rest_framework.exceptions import Throttled
-
     return Throttled(wait=error.retry_after, detail=error.message)
 
 

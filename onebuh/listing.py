@@ -5,6 +5,7 @@ as the bulk of a list page's time)."""
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,8 +68,6 @@ class WindowPage:
         offset = (self.number - 1) * per_page
         found = list(rows[offset : offset + per_page + 1])
         if not found and self.number > 1:  # past the end (an old link): the last page instead
-            from django.core.paginator import Paginator
-
             last = Paginator(rows, per_page).get_page(self.number)
             self.number, found = last.number, list(last.object_list)
         self.object_list = found[:per_page]

@@ -10,11 +10,16 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from pypdf import PdfWriter
+
+from onebuh.files import scratch_dir
 
 
 def _html(template: str, context: dict | None):
-    # Imported here: WeasyPrint loads Pango at import time, which only PDF paths need.
-    from weasyprint import HTML
+    # The deliberate function-level imports besides AppConfig.ready (ARCHITECTURE.md, "Rules
+    # the build keeps", Imports): WeasyPrint loads Pango at import time (about 2 s), which only
+    # PDF paths need, and every process imports this module through the admin.
+    from weasyprint import HTML  # noqa: PLC0415
 
     context = {"operator": settings.ONEBUH_OPERATOR, **(context or {})}
     with translation.override(settings.LANGUAGE_CODE):
@@ -22,12 +27,6 @@ def _html(template: str, context: dict | None):
     # Stylesheets and fonts come from the repository's static folder, never from the network.
     base_url = str(settings.BASE_DIR / "static")
     return HTML(string=html, base_url=base_url, url_fetcher=static_only_fetcher())
-
-
-def _scratch():
-    from onebuh.files import scratch_dir
-
-    return scratch_dir()
 
 
 def render_pdf(template: str, context: dict | None = None) -> bytes:
@@ -42,13 +41,12 @@ def write_pdf_in_parts(parts: Iterable[tuple[str, dict]], out: BinaryIO) -> int:
     file and dropped before the next, then joined page by page with pypdf: the memory a worker
     needs is one part's, whatever the length. The caller numbers the pages across parts.
     """
-    from pypdf import PdfWriter
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 (WeasyPrint, above)
 
     # One font configuration for every part: each new one keeps its Pango font map for the
     # life of the process (about 1 MiB a part otherwise).
     fonts = FontConfiguration()
-    with tempfile.TemporaryDirectory(prefix="pdf-parts-", dir=_scratch()) as folder:
+    with tempfile.TemporaryDirectory(prefix="pdf-parts-", dir=scratch_dir()) as folder:
         paths = []
         for index, (template, context) in enumerate(parts):
             path = Path(folder) / f"{index:05d}.pdf"
@@ -64,7 +62,7 @@ def write_pdf_in_parts(parts: Iterable[tuple[str, dict]], out: BinaryIO) -> int:
 @functools.cache
 def _fetcher_class():
     # Built on first use: importing WeasyPrint loads Pango, which only PDF paths need.
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
     class StaticOnlyFetcher(URLFetcher):
         """Only the project's static files (and inline data: URLs): not the network, and not

@@ -3,11 +3,14 @@
 import json
 import logging
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from onebuh.celery import app
 
 logger = logging.getLogger(__name__)
 PROBE_TIMEOUT = 1.0  # seconds: a probe must answer well within the balancer's own timeout
@@ -26,8 +29,6 @@ def _check_database() -> None:
 
 
 def _check_redis() -> None:
-    import redis
-
     url = getattr(settings, "REDIS_URL", "")
     if not url:
         return  # the embedded default has no Redis
@@ -41,8 +42,6 @@ def _check_redis() -> None:
 
 
 def _check_broker() -> None:
-    from onebuh.celery import app
-
     with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=0, timeout=PROBE_TIMEOUT)
 

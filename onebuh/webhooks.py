@@ -17,6 +17,8 @@ import time
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from onebuh.metrics import count_today
+
 SIGNATURE_HEADER = "X-Signature"
 TIMESTAMP_HEADER = "X-Onebuh-Timestamp"
 DEFAULT_MAX_BODY = 2 * 2**20
@@ -55,8 +57,6 @@ def verify_signature(request, secret: str, *, max_body: int = DEFAULT_MAX_BODY) 
     try:
         return _verify_signature(request, secret, max_body=max_body)
     except WebhookRefused:
-        from onebuh.metrics import count_today
-
         count_today("webhook_refused")
         raise
 

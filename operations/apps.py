@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,6 @@ class OperationsConfig(AppConfig):
     verbose_name = _("Operations and compensation")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
         from .banner import works_banner_forget
         from .models import TechnicalWork
 

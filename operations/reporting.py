@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from onebuh.dates import month_bounds
 from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
+from onebuh.pdf import write_pdf_in_parts
 
 from .compensation import compensation_amount
 from .models import CompensationCredit
@@ -390,7 +391,6 @@ def pdf_parts(
 
 def write_pdf_report(report: Report, out) -> int:
     """Write a report held in memory into the binary file `out`; returns its page count."""
-    from onebuh.pdf import write_pdf_in_parts
 
     return write_pdf_in_parts(
         pdf_parts(month=report.month, rows=report.rows, row_count=len(report.rows)), out
@@ -400,7 +400,6 @@ def write_pdf_report(report: Report, out) -> int:
 def write_pdf_for_month(*, month: date, out) -> int:
     """The month's PDF streamed from the database into `out`, a few pages at a time: a worker's
     memory does not grow with the number of rows (issue 16). Returns the number of rows."""
-    from onebuh.pdf import write_pdf_in_parts
 
     credits = _month_credits(month)
     row_count = credits.values("subscriber_id", "month").distinct().count()

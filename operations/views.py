@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from billing.selectors import balances_for
 from subscribers.access import billing_required
 
 from .access import claim_for_member, claims_visible_to, credits_visible_to
@@ -15,8 +16,6 @@ from .services import claim_file
 
 
 def _bonus_balance(subscriber):
-    from billing.selectors import balances_for
-
     return balances_for(subscriber=subscriber)[1]
 
 

@@ -10,5 +10,6 @@ class OutboxConfig(AppConfig):
 
     def ready(self):
         # Each app declares its kinds of side effect (and its dispatcher passes) in
-        # <app>/outbox_handlers.py; importing them registers them.
-        autodiscover_modules("outbox_handlers")
+        # <app>/outbox_handlers.py; importing them registers them. Every tasks.py too, so the
+        # relays can send a task by its name in any process (onebuh.celery.task_send).
+        autodiscover_modules("outbox_handlers", "tasks")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from .leases import lease_kept, lease_until
 from .models import OutboxMessage, OutboxState
 from .registry import PASSES, handler_for
+from .workers import task_send
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +80,12 @@ def messages_claim(*, now: datetime.datetime) -> list[uuid.UUID]:
 
 def outbox_dispatch(*, now: datetime.datetime | None = None) -> dict:
     """One pass: reap, claim and send the chunks to the workers, then the apps' passes."""
-    from .tasks import outbox_deliver_task
-
     now = now or timezone.now()
     figures: dict = {"messages": messages_reap(now=now)}
     tokens = messages_claim(now=now)
     for token in tokens:
         try:
-            outbox_deliver_task.apply_async((str(token),), retry=False)
+            task_send("outbox.deliver", (str(token),), retry=False)
         except Exception:  # broker down: the lease runs out and the rows come back
             logger.error("Could not send an outbox chunk to the workers; it comes back later")
             break

@@ -5,9 +5,12 @@ import base64
 import contextlib
 import contextvars
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from .dispatcher import deliver_now
 from .registry import outbox_handler
+from .services import outbox_enqueue_many
 
 EMAIL = "email"
 
@@ -114,14 +117,9 @@ def emails_batched():
 
 
 def _write(items: list) -> list:
-    from django.conf import settings
-
-    from .services import outbox_enqueue_many
-
     rows = outbox_enqueue_many(items)
     if getattr(settings, "ONEBUH_OUTBOX_EAGER_EMAIL", False):
         # Tests only (like CELERY_TASK_ALWAYS_EAGER): deliver in the caller's process at once.
-        from .dispatcher import deliver_now
 
         for row in sorted(rows, key=lambda row: row.pk):
             deliver_now(row)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .models import OutboxMessage
 from .registry import handler_for
+from .workers import task_send
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +92,8 @@ def outbox_enqueue_many(items: Iterable[dict]) -> list[OutboxMessage]:
 def _kick_now() -> None:
     """Start the dispatcher at once. An accelerator only: if the broker is down the beat's
     next pass sends the rows, so a failure here is logged and never reaches the caller."""
-    from .tasks import outbox_dispatch_task
-
     try:
-        outbox_dispatch_task.apply_async(retry=False)
+        task_send("outbox.dispatch", retry=False)
     except Exception:  # the broker being down must not fail a committed request
         logger.warning("Could not start the outbox dispatcher now; the next beat pass will")
 

@@ -1,6 +1,9 @@
 import secrets
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -9,8 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from onebuh.emails import message_id_domain
+from outbox.email import outbox_email
 
+from .audit import audit_record, client_ip
 from .audit_actions import AuditAction
+from .models import Invitation
+from .services import invitation_accept, user_email_changed, user_password_changed
 
 INVITATION_SESSION_KEY = "onebuh_invitation_token"
 PASSWORD_NOTICES = {
@@ -37,7 +44,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def login(self, request, user):
         """Called once every stage (password, second factor) has passed."""
         super().login(request, user)
-        from .audit import audit_record, client_ip
 
         membership = user.memberships.select_related("subscriber").first()
         audit_record(
@@ -49,8 +55,6 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def authentication_failed(self, request, **credentials):
-        from .audit import audit_record, client_ip
-
         login = credentials.get("email") or credentials.get("username") or ""
         audit_record(
             action=AuditAction.LOGIN_FAILED, data={"login": str(login)[:254]}, ip=client_ip(request)
@@ -60,11 +64,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def _site():
         """allauth's own emails name the site from settings, not from the request's host
         ("Вас приветствует ONEbuh!", not "…127.0.0.1:8811!")."""
-        from types import SimpleNamespace
-        from urllib.parse import urlsplit
-
-        from django.conf import settings
-
         return SimpleNamespace(
             name=settings.ONEBUH_SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc
         )
@@ -73,9 +72,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth calls this once a password change, set or reset, or a change of the primary
         address, is complete (whether or not its own notices are on): the services revoke
         what must end and notify through the project's one email path."""
-        from .audit import client_ip
-        from .services import user_email_changed, user_password_changed
-
         ip = client_ip(self.request)
         how = PASSWORD_NOTICES.get(template_prefix)
         if how is not None:
@@ -91,8 +87,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's own emails (address verification, password reset, "account exists") are
         owed in the outbox like every other email: a worker or SMTP outage delays them, never
         loses them, and a retry carries the same Message-ID (issue 10)."""
-        from outbox.email import outbox_email
-
         context = {"email": email, **context, "current_site": self._site()}
         message = self.render_mail(template_prefix, email, context)
         message.extra_headers.setdefault("Message-ID", make_msgid(domain=message_id_domain()))
@@ -111,9 +105,6 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         token = request.session.pop(INVITATION_SESSION_KEY, None)
         if token and commit:
-            from .models import Invitation
-            from .services import invitation_accept
-
             invitation = Invitation.objects.filter(token=token).first()
             if invitation is not None:
                 try:

@@ -3,6 +3,9 @@
 `manage.py seed_demo` calls every app's demo.seed() in order; each is idempotent.
 """
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from .models import LegalForm, MemberRole, Membership, PartnerFirm, Subscriber, User
@@ -62,8 +65,6 @@ SUBSCRIBERS = [
 
 
 def _user(email: str, full_name: str, **extra) -> User:
-    from allauth.account.models import EmailAddress
-
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, **extra)
@@ -74,9 +75,6 @@ def _user(email: str, full_name: str, **extra) -> User:
 
 
 def _give_totp(user: User) -> None:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
 

@@ -1,3 +1,4 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -68,13 +69,11 @@ class StaffMfaMiddleware:
             and request.path.startswith("/admin/")
             and request.user.is_authenticated
             and request.user.is_staff
+            and not is_mfa_enabled(request.user)
         ):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(request.user):
-                messages.warning(
-                    request,
-                    _("Staff must set up two-factor authentication before using the admin."),
-                )
-                return redirect("mfa_activate_totp")
+            messages.warning(
+                request,
+                _("Staff must set up two-factor authentication before using the admin."),
+            )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -7,6 +7,7 @@ An app's `roles.py` holds `ROLE_PERMISSIONS = {StaffRole.X: ["app_label.codename
 import importlib
 
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,8 +83,6 @@ def declared_role_permissions() -> dict[str, set[str]]:
 
 
 def sync_staff_groups(sender=None, **kwargs) -> None:
-    from django.contrib.auth.models import Group, Permission
-
     if sender is not None and kwargs.get("plan") is None:
         # post_migrate also fires after `flush` (transactional tests). Recreating the groups
         # there would clash with tests that restore the serialized database; migrate and
@@ -103,8 +102,6 @@ def sync_staff_groups(sender=None, **kwargs) -> None:
 
 
 def user_set_staff_role(user, role: str) -> None:
-    from django.contrib.auth.models import Group
-
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))

@@ -1,8 +1,14 @@
 """Reads that need thought: the current membership and the terms version in force."""
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from .models import Membership, TermsVersion
+from billing.selectors import tariff_value
+from infobases.hooks import infobases_first_steps
+
+from .models import Invitation, Membership, Subscriber, TermsVersion
 
 CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
@@ -44,14 +50,6 @@ def terms_forget_current() -> None:
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
     colleagues → their access → first backup. None once every step is done. One query."""
-    from django.db.models import Exists, OuterRef
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from billing.selectors import tariff_value
-    from infobases.hooks import infobases_first_steps
-
-    from .models import Invitation, Subscriber
 
     state = (
         Subscriber.objects.filter(pk=subscriber.pk)

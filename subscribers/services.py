@@ -29,7 +29,9 @@ from .models import (
     TermsVersion,
     User,
 )
+from .selectors import terms_forget_current
 from .states import subscribers_transition, transition_for
+from .terms import shipped_version
 
 INVITATION_LIFETIME = timedelta(days=7)
 MANAGER_ROLES = (MemberRole.OWNER, MemberRole.ADMIN)
@@ -322,8 +324,6 @@ def user_email_changed(*, user: User, old_email: str, new_email: str, ip: str | 
 
 @transaction.atomic
 def terms_publish(*, version_date, title: str, text: str, actor: User | None) -> TermsVersion:
-    from .selectors import terms_forget_current
-
     terms = TermsVersion.objects.create(version_date=version_date, title=title, text=text)
     audit_record(action=AuditAction.TERMS_PUBLISH, actor=actor, target=terms)
     transaction.on_commit(terms_forget_current)
@@ -333,9 +333,6 @@ def terms_publish(*, version_date, title: str, text: str, actor: User | None) ->
 @transaction.atomic
 def terms_publish_shipped() -> TermsVersion:
     """Publish the terms shipped with the portal unless that version is there (idempotent)."""
-    from .selectors import terms_forget_current
-    from .terms import shipped_version
-
     version_date, title, text, published_at = shipped_version()
     terms, created = TermsVersion.objects.get_or_create(
         version_date=version_date,

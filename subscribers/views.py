@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -165,7 +166,6 @@ def invitation_accept_view(request, token):
         return render(request, "subscribers/invitation_invalid.html", status=410)
     if not request.user.is_authenticated:
         # The link itself proves the address: allauth then skips the verification email.
-        from allauth.account.adapter import get_adapter
 
         request.session[INVITATION_SESSION_KEY] = token
         get_adapter(request).stash_verified_email(request, invitation.email)

@@ -10,6 +10,7 @@ Bad input is refused with a Russian message, never cut: ids over their limits, n
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -180,8 +181,6 @@ def _route(*, client: ConnectClient, dialog_id: str, text: str, subject: str):
 
 
 def _email_or_blank(value: str) -> str:
-    from django.core.validators import validate_email
-
     try:
         validate_email(value)
     except ValidationError:

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import snowballstemmer
+
 # Words that carry no meaning for a search; matching them would rank every article.
 STOP_WORDS = frozenset(
     [
@@ -128,8 +130,6 @@ MAX_QUERY_STEMS = 12
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    import snowballstemmer
-
     return snowballstemmer.stemmer("russian")
 
 

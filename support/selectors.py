@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from billing.selectors import tariff_for_subscriber, tariff_value
 from onebuh.dates import month_bounds
 from subscribers.models import Membership, Subscriber
 
@@ -21,6 +23,7 @@ from .models import (
     Ticket,
 )
 from .search import query_stems
+from .sla import business_time, format_business_time
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,6 @@ QUOTA_FIELDS = {
 
 def quota_limits(*, subscriber: Subscriber) -> dict[str, int]:
     """4.4: the monthly quotas of the subscriber's tariff; no tariff → none of these requests."""
-    from billing.selectors import tariff_for_subscriber
 
     tariff = tariff_for_subscriber(subscriber=subscriber)
     return {
@@ -67,7 +69,6 @@ def quota_usage(*, subscriber: Subscriber, now=None) -> dict[str, QuotaUsage]:
     unlimited (6.4) and not listed. One query: the month's counts and the tariff's quotas (4.4,
     none without a tariff) side by side (the ticket list and form show them on every view).
     """
-    from billing.selectors import tariff_value
 
     start, end = month_bounds(now or timezone.now())
     month = Ticket.objects.filter(
@@ -165,14 +166,10 @@ class SlaReportRow:
 
     @property
     def median_text(self) -> str:
-        from .sla import format_business_time
-
         return format_business_time(self.median_reaction)
 
     @property
     def p90_text(self) -> str:
-        from .sla import format_business_time
-
         return format_business_time(self.p90_reaction)
 
 
@@ -189,7 +186,6 @@ def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list
     """Per category, partner firm and assignee for the tickets opened in the month: how many, how
     many got a reaction in time, how many breached, the median and 90th percentile reaction in
     business hours of the category's calendar (support.sla.business_time). One query."""
-    from .sla import business_time
 
     start, end = month_bounds(month)
     rows: dict[tuple, SlaReportRow] = {}
@@ -228,8 +224,6 @@ def sla_report(*, month: datetime.date, tickets: QuerySet | None = None) -> list
 
 
 def sla_report_columns() -> list[str]:
-    from django.utils.translation import gettext as _
-
     return [
         _("Category"),
         _("Partner firm"),

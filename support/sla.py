@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext, ngettext
 
 from .models import Calendar, CalendarException, Category, ExceptionKind
 
@@ -212,7 +213,6 @@ def reaction_hours(category: str) -> int:
 
 def reaction_time_text(category: str) -> str:
     """The category's promise in words, as the terms put it: «8 часов, по будням 10:00–19:00»."""
-    from django.utils.translation import gettext, ngettext
 
     hours, code = CATEGORY_SLA[category]
     period = {

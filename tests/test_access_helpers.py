@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from infobases.models import UploadSession
+from infobases.models import BackupTarget, UploadSession
 from subscribers.models import MemberRole
 from support.services import onec_token_issue
 from tests.factories import InvitationFactory, MembershipFactory, SubscriberFactory
@@ -57,6 +57,17 @@ def _backup(subscriber):
     return {"pk": BackupFactory(infobase=InfobaseFactory(subscriber=subscriber)).pk}
 
 
+def _backup_target(subscriber):
+    target = BackupTarget.objects.create(
+        subscriber=subscriber,
+        endpoint_url="https://s3.example.kz",
+        bucket="own-copies",
+        access_key_sealed="x",
+        secret_key_sealed="x",
+    )
+    return {"pk": target.pk}
+
+
 def _onec_token(subscriber):
     token, _raw = onec_token_issue(infobase=InfobaseFactory(subscriber=subscriber), actor=None)
     return {"pk": token.pk}
@@ -71,6 +82,7 @@ MANAGER_HELPERS = {
     ("infobases.access", "access_for_manager"): _access,
     ("infobases.access", "backup_for_manager"): _backup,
     ("infobases.access", "member_for_access"): _member,
+    ("infobases.access", "backup_target_for_manager"): _backup_target,
     ("support.access", "onec_token_for_manager"): _onec_token,
 }
 

@@ -159,3 +159,79 @@ def test_the_email_rule_sees_direct_mail(tmp_path):
         "tasks.py:3",
         "tasks.py:5",
     ]
+
+
+# --- Tests: one time-travel fixture, one at(), exact query pins ---
+
+TEST_CONVENTIONS = {
+    "def at(": "one at() helper: tests/conftest.py",
+    "def travel(": "one time-travel fixture: tests/conftest.py",
+    "django_assert_max_num_queries": "query pins are exact: django_assert_num_queries",
+    "CaptureQueriesContext": "count queries with django_assert_num_queries (it lists them on failure)",
+}
+
+
+def test_tests_share_one_clock_and_pin_queries_exactly():
+    offences = []
+    for path in _sources("tests/**/*.py"):
+        if path.name == "conftest.py" and path.parent == ROOT / "tests":
+            continue
+        if path == Path(__file__):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            for needle, rule in TEST_CONVENTIONS.items():
+                if needle in line:
+                    offences.append(f"{_relative(path)}:{number} {rule}")
+    assert offences == [], "\n".join(offences)
+
+
+# --- Imports: the one direction is tasks → services ---
+
+# Modules that hold the domain's reads and writes, and the outbox relays: none imports a task
+# module. Owed work is an outbox row; a relay sends a task by name (outbox.workers.task_send).
+NO_TASK_IMPORTS = (
+    "*/services.py",
+    "*/services/*.py",
+    "*/selectors.py",
+    "*/access.py",
+    "*/hooks.py",
+    "*/notifications.py",
+    "outbox/dispatcher.py",
+    "outbox/email.py",
+)
+
+
+def task_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        names = []
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = [module] + [f"{module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        if any(name == "tasks" or name.endswith(".tasks") or ".tasks." in name for name in names):
+            found.append(f"{_where(path, node)} {ast.unparse(node)}")
+    return found
+
+
+def test_services_never_import_tasks():
+    offences = [o for path in _sources(*NO_TASK_IMPORTS) for o in task_imports(path)]
+    assert offences == [], "owe the work as an outbox row instead:\n" + "\n".join(offences)
+
+
+def test_the_import_rule_sees_a_task_import(tmp_path):
+    module = tmp_path / "services.py"
+    module.write_text(
+        "from .tasks import run\n"
+        "from billing.tasks import charge\n"
+        "import infobases.tasks\n"
+        "from . import tasks\n"
+        "from .taskset import x\n"
+    )
+    assert [line.split(" ", 1)[0] for line in task_imports(module)] == [
+        "services.py:1",
+        "services.py:2",
+        "services.py:3",
+        "services.py:4",
+    ]

@@ -4,6 +4,7 @@ Views are thin (STYLE.md, HackSoft): nested Input/Output serializers, objects th
 apps' access helpers, writes through the apps' services; a service's ValidationError becomes
 a 400 with its Russian message."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -94,7 +95,5 @@ class NotFoundApi(ApiView):
     schema = None  # not an operation of the API
 
     def initial(self, request, *args, **kwargs):
-        from django.http import Http404
-
         super().initial(request, *args, **kwargs)
         raise Http404

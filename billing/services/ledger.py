@@ -26,6 +26,7 @@ from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscribers
 from subscribers.models import Subscriber
 
+from .lifecycle import subscribers_resume_settled
 from .notices import notices_create
 
 INVOICE_COUNTER = "invoice_number"
@@ -221,7 +222,6 @@ def ledger_add_correction(
     )
     if account == "money" and amount > 0:
         invoices_allocate(subscriber_id=subscriber.pk, amount=amount, now=now)
-        from .lifecycle import subscribers_resume_settled
 
         subscribers_resume_settled(subscriber_ids=[subscriber.pk], now=now)
     audit_record(

@@ -6,10 +6,16 @@ in one transaction (outbox kind "billing.notices"), so no notice is lost or mail
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from billing.models import BillingNotice
+from billing.models import BillingNotice, Invoice
+from billing.selectors import debt_for
+from onebuh.emails import send_templated_email
+from outbox.email import emails_batched
+from outbox.services import outbox_enqueue_many
 
 NOTICE_BATCH = 500
 NOTICES_KIND = "billing.notices"
@@ -49,8 +55,6 @@ def notices_create(
     BillingNotice.objects.bulk_create(fresh, batch_size=2000)
     ids = [notice.pk for notice in fresh]
     if ids and not already_sent:
-        from outbox.services import outbox_enqueue_many
-
         # Batches, so a monthly run's ten thousand emails spread over the workers.
         outbox_enqueue_many(
             {"kind": NOTICES_KIND, "payload": {"notice_ids": ids[start : start + NOTICE_BATCH]}}
@@ -64,14 +68,6 @@ def notices_deliver(*, notice_ids: list[int]) -> int:
     """Owe the emails of the notices not sent yet and stamp them, in one transaction: the
     emails are outbox rows, so the stamp and the owed email commit together. The row lock
     (SKIP LOCKED) keeps two runs from rendering the same notice."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from billing.models import Invoice
-    from billing.selectors import debt_for
-    from onebuh.emails import send_templated_email
-    from outbox.email import emails_batched
-
     claimed = list(
         BillingNotice.objects.select_for_update(skip_locked=True)
         .filter(pk__in=notice_ids, sent_at__isnull=True)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -19,6 +20,8 @@ from psycopg2.extras import execute_values
 from billing.models import Invoice, InvoiceStatus, LedgerEntry, LedgerKind, Payment, PaymentMethod
 from billing.periods import ZERO, money
 from billing.statements.common import MAX_AMOUNT, TAX_ID
+from onebuh.emails import send_templated_email
+from outbox.email import emails_batched
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscribers
 from subscribers.models import AuditEntry, Subscriber, SubscriberStatus
@@ -265,11 +268,6 @@ def _purged_payments_notify(*, payments: list[Payment]) -> None:
     """A payment that lands on an account whose data were purged (it waited for the purge's
     lock, or came later) cannot resume anything: staff get a notice, owed with the payment, and
     the admin lists it under "refund to make"."""
-    from django.conf import settings
-
-    from onebuh.emails import send_templated_email
-    from outbox.email import emails_batched
-
     purged = Subscriber.objects.filter(
         pk__in={p.subscriber_id for p in payments}, status=SubscriberStatus.PURGED
     ).in_bulk()

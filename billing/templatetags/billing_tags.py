@@ -1,22 +1,13 @@
-from decimal import Decimal
-
 from django import template
 
+from billing.money import kzt
+from billing.providers import active_provider
 from billing.selectors import account_summary, purge_date_for, tariff_for_subscriber
 
 register = template.Library()
-NBSP = "\u00a0"
 
 
-@register.filter
-def kzt(value, mode: str = "") -> str:
-    """12 345,67 ₸ with no-break spaces (also before ₸, so it never wraps alone); |kzt:"abs"
-    drops the sign where the words already say who owes whom."""
-    if value in (None, ""):
-        return ""
-    amount = abs(Decimal(value)) if mode == "abs" else Decimal(value)
-    text = f"{abs(amount):,.2f}".replace(",", NBSP).replace(".", ",")
-    return f"{'−' if amount < 0 else ''}{text}{NBSP}₸"
+register.filter("kzt", kzt)
 
 
 @register.simple_tag
@@ -40,6 +31,4 @@ def billing_summary(membership) -> dict:
 @register.simple_tag
 def online_payment_available() -> bool:
     """Whether the "Оплатить" buttons lead anywhere (a provider is configured)."""
-    from billing.providers import active_provider
-
     return active_provider() is not None

@@ -3,6 +3,8 @@
 from django.conf import settings
 
 from .base import CLIENT_NAMES, Driver, ProvisioningError, SessionInfo
+from .cluster import ClusterDriver
+from .local import LocalDriver
 
 __all__ = ["CLIENT_NAMES", "Driver", "ProvisioningError", "SessionInfo", "get_driver"]
 
@@ -10,11 +12,7 @@ __all__ = ["CLIENT_NAMES", "Driver", "ProvisioningError", "SessionInfo", "get_dr
 def get_driver() -> Driver:
     name = settings.ONEBUH_INFOBASES_DRIVER
     if name == "cluster":
-        from .cluster import ClusterDriver
-
         return ClusterDriver()
     if name == "local":
-        from .local import LocalDriver
-
         return LocalDriver()
     raise ValueError(f"Unknown ONEBUH_INFOBASES_DRIVER: {name!r} (local or cluster)")

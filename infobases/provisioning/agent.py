@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from .base import ProvisioningError
+from .tools import redact
 
 UPDATE_HANDLERS = "ЗапуститьОбновлениеИнформационнойБазы;ЗавершитьРаботуСистемы"
 
@@ -98,7 +99,5 @@ class Agent:
 
 
 def _tail(path: Path, secrets) -> str:
-    from .tools import redact
-
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     return redact(text.strip()[-1000:], secrets)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg2
 from django.conf import settings
 
 from .agent import Agent
@@ -339,8 +340,6 @@ class ClusterDriver(Driver):
 
     def size(self, *, ref: str) -> int | None:
         """The database's size as PostgreSQL counts it (pg_database_size)."""
-        import psycopg2
-
         host, port = _pg_host(self.config["db_server"])
         try:
             with (

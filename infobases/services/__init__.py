@@ -1,8 +1,7 @@
 """Writes of the infobases app (STYLE.md §1). Views, admin, tasks and commands call these."""
 
+from ..links import backup_download_token, backup_download_unsign
 from .backups import (
-    backup_download_token,
-    backup_download_unsign,
     backup_request,
     backup_restore,
     backups_apply_retention,

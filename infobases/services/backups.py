@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core import signing
 from django.db import connection, transaction
 from django.db.models import (
     DateTimeField,
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.errors import Conflict
+from outbox.services import outbox_enqueue_many
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -38,7 +38,6 @@ from .infobases import infobase_create
 # Subscribers without a tariff (none ordered yet, or billing not set up) keep copies this long.
 DEFAULT_RETENTION_DAYS = 14
 FINAL_BACKUP_DAYS = 30  # 1.2: the copy made before deleting an infobase is kept 30 days.
-DOWNLOAD_SALT = "infobases.backup-download"
 _DAILY_LOCK_KEY = 4_202_611  # pg_advisory_xact_lock key of the daily backup pass.
 
 
@@ -139,7 +138,6 @@ DELETE_FILES_CHUNK = 1000
 def owe_file_deletion(files) -> None:
     """The files go once the caller's transaction commits: an outbox row per thousand files,
     written with the rows that stopped pointing at them, so no file outlives its record."""
-    from outbox.services import outbox_enqueue_many
 
     files = [file for file in files if file]
     outbox_enqueue_many(
@@ -195,15 +193,3 @@ def backup_restore(*, backup: Backup, actor, into_new: bool, name: str = "") -> 
         data={"backup": backup.pk},
     )
     return infobase
-
-
-def backup_download_token(*, backup: Backup, user) -> str:
-    """A link that expires (ONEBUH_INFOBASES_DOWNLOAD_LINK_SECONDS) and names who may use it."""
-    return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(f"{backup.pk}:{user.pk}")
-
-
-def backup_download_unsign(*, token: str, max_age: int) -> tuple[int, int]:
-    """(backup id, user id); raises signing.SignatureExpired / BadSignature."""
-    value = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(token, max_age=max_age)
-    backup_id, user_id = value.split(":")
-    return int(backup_id), int(user_id)

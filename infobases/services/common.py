@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from billing.selectors import tariff_for_subscriber
 from onebuh.errors import Conflict
 from outbox.services import outbox_kick
 from subscribers.models import Subscriber, SubscriberStatus
@@ -26,8 +27,6 @@ def require_active(subscriber: Subscriber) -> None:
 
 
 def tariff_or_error(subscriber: Subscriber):
-    from billing.selectors import tariff_for_subscriber
-
     tariff = tariff_for_subscriber(subscriber=subscriber)
     if tariff is None:
         raise Conflict(

@@ -26,9 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from outbox.leases import lease_seconds, lease_until
+from outbox.leases import lease_kept, lease_seconds, lease_until
+from outbox.services import outbox_kick
+from outbox.workers import task_send
 
 from ..models import Operation, OperationKind, OperationStatus
+from .operations import operation_run, record_failure
 
 logger = logging.getLogger(__name__)
 # Kinds whose driver call writes a dump (a `.part` file while it runs).
@@ -77,8 +80,6 @@ def part_files_remove(*, operations) -> int:
 
 
 def operations_reap(*, now: datetime.datetime) -> dict[str, int]:
-    from .operations import record_failure
-
     with transaction.atomic():
         dead = list(
             Operation.objects.select_for_update(skip_locked=True).filter(
@@ -143,13 +144,11 @@ def operations_claim(*, now: datetime.datetime) -> list[uuid.UUID]:
 
 
 def operations_dispatch(*, now: datetime.datetime) -> dict:
-    from ..tasks import run_operations
-
     figures = operations_reap(now=now)
     tokens = operations_claim(now=now)
     for token in tokens:
         try:
-            run_operations.apply_async((str(token),), retry=False)
+            task_send("infobases.run_operations", (str(token),), retry=False)
         except Exception:  # broker down: the dispatch lease runs out and they are sent again
             logger.error("Could not send a chunk of operations to the workers; resent later")
             break
@@ -161,11 +160,6 @@ def operations_run_chunk(*, token: str) -> dict[str, int]:
     """Run the chunk's operations in order, renewing the lease of the ones still waiting and of
     the running one while this process lives. After ONEBUH_OPERATIONS_CHUNK_SECONDS the rest
     goes back to the dispatcher, so one long chunk does not hold a worker for hours."""
-    from outbox.leases import lease_kept
-    from outbox.services import outbox_kick
-
-    from .operations import operation_run
-
     token = uuid.UUID(str(token))
     mine = Operation.objects.filter(
         dispatch_token=token, status__in=[OperationStatus.QUEUED, OperationStatus.RUNNING]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onebuh.ioerrors import io_error_log, io_error_message
+from outbox.leases import lease_kept, lease_until
 from outbox.services import outbox_kick
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -322,8 +323,6 @@ def operation_run(*, operation_id, driver: Driver | None = None, token=None) -> 
     While the driver call runs, a side thread renews the lease; if this process dies the lease
     runs out and the reaper queues it again (every driver call is safe to repeat, see
     infobases/provisioning/base.py)."""
-    from outbox.leases import lease_kept, lease_until
-
     claim = Operation.objects.filter(pk=operation_id, status=OperationStatus.QUEUED)
     if token is not None:
         claim = claim.filter(dispatch_token=token)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from onebuh.dates import first_works_window_at_or_after, in_works_window
+from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -19,6 +20,8 @@ from ..models import (
     ScheduledUpdate,
     UpdateStatus,
 )
+from ..selectors import releases_changed
+from .common import queue_operations
 
 # 6.2: planned work runs in the 01:00–06:00 GMT+5 window (onebuh.dates) and is announced at
 # least 48 hours ahead.
@@ -42,7 +45,6 @@ def release_publish(*, release: Release, actor=None, now=None) -> int:
     )
     if not claimed:
         return 0
-    from ..selectors import releases_changed
 
     # After the commit: a list read before it must not cache the unpublished state again.
     transaction.on_commit(releases_changed)
@@ -72,8 +74,6 @@ def release_publish(*, release: Release, actor=None, now=None) -> int:
         data={"subscribers": len(subscriber_ids), "updates": len(updates)},
     )
     if subscriber_ids:
-        from outbox.services import outbox_enqueue
-
         outbox_enqueue(
             kind="infobases.release_notify",
             payload={"release_id": release.pk, "subscriber_ids": subscriber_ids},
@@ -114,7 +114,6 @@ def updates_start_due(*, now=None) -> int:
         )
         for update in due
     ]
-    from .common import queue_operations
 
     created = queue_operations(operations)
     for update, operation in zip(due, created, strict=True):

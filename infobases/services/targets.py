@@ -28,7 +28,7 @@ from subscribers.locks import lock_subscriber
 from subscribers.models import Subscriber
 
 from .. import bucket, storage
-from ..models import MAX_TARGETS, BackupCopy, BackupTarget, CopyStatus
+from ..models import MAX_TARGETS, Backup, BackupCopy, BackupTarget, CopyStatus
 
 logger = logging.getLogger(__name__)
 BACKUP_COPY_KIND = "infobases.backup_copy"
@@ -182,7 +182,6 @@ def target_check(*, target: BackupTarget) -> str | None:
 def copies_owe(*, backup_ids) -> int:
     """In the caller's transaction (the one that marks the backups done): a copy row and an
     outbox row for every enabled target of each backup's subscriber. Set-based: 3 queries."""
-    from ..models import Backup
 
     pairs = list(
         Backup.objects.filter(pk__in=list(backup_ids))

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
+from support.hooks import ticket_open_for_placement
 
 from ..models import Infobase, PlacementRequest, PlacementStatus
 from .infobases import infobase_create
@@ -32,8 +33,6 @@ def placement_request_record(
     dt_admin_login: str = "",
     dt_admin_password_sealed: str = "",
 ) -> PlacementRequest:
-    from support.hooks import ticket_open_for_placement
-
     request = PlacementRequest.objects.create(
         subscriber=subscriber,
         uploaded_by=uploaded_by,

@@ -1,15 +1,20 @@
 """The customer's own storage for copies of backups (issue 16): add, change, check, delete."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from subscribers.access import manager_required
 
-from ..access import backup_target_for_manager
+from ..access import (
+    backup_copies_visible_to,
+    backup_target_for_manager,
+    backup_targets_visible_to,
+)
 from ..forms import BackupTargetForm
-from ..models import MAX_TARGETS, BackupCopy, BackupTarget
+from ..models import MAX_TARGETS
 from ..services.targets import target_add, target_check, target_delete, target_update
 from .common import run
 
@@ -26,10 +31,8 @@ def _form_errors(form, error) -> None:
 
 @manager_required
 def index(request):
-    from django.core.exceptions import ValidationError
-
     membership = request.membership
-    targets = list(BackupTarget.objects.filter(subscriber_id=membership.subscriber_id))
+    targets = list(backup_targets_visible_to(membership=membership))
     form = BackupTargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -52,7 +55,7 @@ def index(request):
             )
             return redirect("infobases:backup_target", target.pk)
     recent = (
-        BackupCopy.objects.filter(target__subscriber_id=membership.subscriber_id)
+        backup_copies_visible_to(membership=membership)
         .select_related("backup__infobase", "target")
         .order_by("-created_at", "-id")[:20]
     )
@@ -70,8 +73,6 @@ def index(request):
 
 @manager_required
 def detail(request, pk):
-    from django.core.exceptions import ValidationError
-
     target = backup_target_for_manager(membership=request.membership, pk=pk)
     initial = {
         "endpoint_url": target.endpoint_url,

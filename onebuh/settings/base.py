@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import sentry_sdk
 from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
@@ -400,18 +401,13 @@ ONEBUH_OPERATIONS_DISPATCH_LEASE_SECONDS = int(
     os.environ.get("ONEBUH_OPERATIONS_DISPATCH_LEASE_SECONDS", "900")
 )
 # Time limits per kind of task: a chunk of operations may run one 1C call (ONEBUH_1C_TIMEOUT)
-# past its budget; report builds and the proposal get half an hour.
+# past its budget; the monthly proposal gets half an hour.
 _ONE_C_TIMEOUT = int(os.environ.get("ONEBUH_1C_TIMEOUT", "3600"))
 CELERY_TASK_ANNOTATIONS = {
     "infobases.run_operations": {
         "soft_time_limit": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 300,
         "time_limit": _ONE_C_TIMEOUT + ONEBUH_OPERATIONS_CHUNK_SECONDS + 360,
     },
-    "infobases.tasks.run_operation": {
-        "soft_time_limit": _ONE_C_TIMEOUT + 300,
-        "time_limit": _ONE_C_TIMEOUT + 360,
-    },
-    "operations.tasks.report_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
     "operations.tasks.proposal_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
 }
 # django-celery-beat's database scheduler behind a PostgreSQL advisory lock: one beat sends.
@@ -627,8 +623,6 @@ ONEBUH_METRICS_TOKEN = os.environ.get("ONEBUH_METRICS_TOKEN", "")
 # Error reports to Sentry (or a compatible service) when set.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
-    import sentry_sdk
-
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),

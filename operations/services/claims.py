@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.selectors import monthly_fee_for
 from onebuh.dates import day_bounds, local_date, month_start
 from onebuh.errors import Conflict
+from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscriber
@@ -105,8 +107,6 @@ def claim_file(
 
 
 def _decided(claim: CompensationClaim) -> None:
-    from outbox.services import outbox_enqueue
-
     outbox_enqueue(kind="operations.claim_notify", payload={"claim_id": claim.pk})
 
 
@@ -116,7 +116,6 @@ def claim_approve(
 ) -> CompensationClaim:
     """Approve with the agreed downtime (9.2: it may differ from the claim, with a note) and
     credit the month's due as bonuses, once (9.3)."""
-    from billing.selectors import monthly_fee_for
 
     # Lock order (subscribers.locks): the subscriber, then its claim.
     subscriber = lock_subscriber(claim.subscriber_id)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from billing.services import ledger_credit_bonus
 from subscribers.models import Subscriber
 
 from ..compensation import compensation_amount, compensation_percent, full_hours
@@ -38,8 +39,6 @@ def credit_month(
     (subscribers.locks.lock_subscriber): two approvals racing each other (of one claim, or of two
     claims of one month) then see each other's credit, so the month stays capped at 100% of its
     fee (9.3) and nothing is credited twice. None when nothing is due."""
-    from billing.services import ledger_credit_bonus
-
     entitlement = compensation_amount(monthly_fee, downtime)
     amount = entitlement - already_credited(subscriber_id=subscriber.pk, month=month)
     if amount <= 0:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from onebuh import files
 from onebuh.dates import month_start
+from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 
@@ -28,8 +29,6 @@ REPORT_BUILD_KIND = "operations.report_build"
 @transaction.atomic
 def report_request(*, month: date, format: str, actor=None) -> CompensationReport:
     """Queue the build: large reports take a while, so no web request waits for one."""
-    from outbox.services import outbox_enqueue
-
     report = CompensationReport.objects.create(
         month=month_start(month),
         format=format,
@@ -43,8 +42,6 @@ def report_request(*, month: date, format: str, actor=None) -> CompensationRepor
 @transaction.atomic
 def report_rebuild(*, report: CompensationReport, actor=None) -> bool:
     """Staff build a failed report again (admin action)."""
-    from outbox.services import outbox_enqueue
-
     requeued = CompensationReport.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
         status=ReportStatus.QUEUED, progress=0, error=""
     )

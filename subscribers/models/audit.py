@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..audit_actions import audit_action_label
 from .subscriber import Subscriber
 
 
@@ -47,6 +48,4 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        from ..audit_actions import audit_action_label
-
         return f"{timezone.localtime(self.at):%d.%m.%Y %H:%M} {audit_action_label(self.action)}"

@@ -1,6 +1,8 @@
 import re
 
 from django import template
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
 
 register = template.Library()
 
@@ -16,8 +18,5 @@ def phone(value: str) -> str:
 def markdown(value: str) -> str:
     """Operator-written Markdown (terms, help articles) as HTML. Raw HTML in the source is
     escaped (markdown-it's `html` option off), so the output is safe to mark as such."""
-    from django.utils.safestring import mark_safe
-    from markdown_it import MarkdownIt
-
     renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     return mark_safe(renderer.render(value or ""))  # noqa: S308 — html off: the source is escaped

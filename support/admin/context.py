@@ -5,13 +5,13 @@ admin page (an incident only for those who may open it). A few queries, whatever
 
 from django.urls import reverse
 
+from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
+from operations.selectors import incidents_affecting
+
 from ..selectors import quota_usage, tickets_for_staff
 
 
 def customer_context(*, ticket, user) -> dict:
-    from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
-    from operations.selectors import incidents_affecting
-
     subscriber = ticket.subscriber
     context = {
         "subscriber": subscriber,

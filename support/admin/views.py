@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from onebuh.admin_mixins import admin_view_permissions
 from onebuh.dates import month_start, next_month_start, previous_month_start
+from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
@@ -263,10 +265,6 @@ class TicketAdminViews:
         )
 
     def _sla_export(self, month, rows, export):
-        from django.http import HttpResponse
-
-        from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
-
         values = [sla_report_values(row) for row in rows]
         name = f"sla-{month:%Y-%m}.{export}"
         if export == "csv":

@@ -10,6 +10,7 @@ import logging
 import ssl
 
 from django.conf import settings
+from imap_tools import AND, MailBox, MailMessageFlags
 
 from .importer import mail_import
 
@@ -47,7 +48,6 @@ def mail_poll(*, limit: int = 200) -> dict:
     importer recognises a message it has seen by its Message-ID."""
     if not settings.ONEBUH_SUPPORT_IMAP_HOST:
         return {"skipped": "IMAP is not configured"}
-    from imap_tools import AND, MailBox, MailMessageFlags
 
     counts = {"imported": 0, "duplicates": 0, "quarantined": 0}
     mailbox = MailBox(

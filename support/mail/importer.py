@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onebuh.emails import send_templated_email
+from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Membership, User
 
@@ -230,8 +231,6 @@ def mail_import(*, raw: bytes) -> tuple[InboundMessage, bool]:
 def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
     """Staff: import a quarantined message again (after a fix); it stays quarantined with the
     new error if it still fails."""
-    from subscribers.audit import audit_record
-
     record = InboundMessage.objects.select_for_update().get(pk=record.pk)
     if record.outcome != Outcome.QUARANTINED or record.raw is None:
         return record
@@ -249,8 +248,6 @@ def inbound_retry(*, record: InboundMessage, actor) -> InboundMessage:
 @transaction.atomic
 def inbound_discard(*, record: InboundMessage, actor) -> bool:
     """Staff: drop a quarantined message for good (its raw bytes are deleted)."""
-    from subscribers.audit import audit_record
-
     claimed = InboundMessage.objects.filter(pk=record.pk, outcome=Outcome.QUARANTINED).update(
         outcome=Outcome.DISCARDED, raw=None
     )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from infobases.selectors import infobases_member_email_for_login
 from onebuh.errors import Conflict
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -254,7 +255,6 @@ def onec_form_requester(*, subscriber: Subscriber, infobase, onec_user: str) -> 
     """Who is answered for a ticket from the 1C form: the member whose 1C login the form names
     (logins are members' emails), else the subscriber's responsible person (2.2) — the token
     speaks for the subscriber's infobase, not for a person."""
-    from infobases.hooks import infobases_member_email_for_login
 
     email = ""
     if infobase is not None:

@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from billing.services import billing_run
@@ -11,30 +10,6 @@ from tests.billing.factories import SubscriptionFactory, TariffFactory
 
 # A fixed calendar: November 2026 in Almaty. Invoices of the 1st are due on the 11th.
 NOV_1 = datetime.datetime(2026, 11, 1, 9, 0, tzinfo=timezone.get_fixed_timezone(300))
-
-
-def at(day: datetime.date | datetime.datetime, hour=9, minute=0):
-    """An aware Almaty moment on that day."""
-    if isinstance(day, datetime.datetime):
-        return day
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-@pytest.fixture
-def travel():
-    """travel(moment): freeze time there (tick=False) until the test ends or the next call."""
-    state = {}
-
-    def go(moment):
-        if "traveller" in state:
-            state["traveller"].stop()
-        state["traveller"] = time_machine.travel(moment, tick=False)
-        state["traveller"].start()
-        return moment
-
-    yield go
-    if "traveller" in state:
-        state["traveller"].stop()
 
 
 @pytest.fixture

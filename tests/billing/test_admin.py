@@ -7,13 +7,13 @@ from billing.models import LedgerEntry, LedgerKind
 from billing.selectors import balances_for
 from billing.services import reconciliation_create, subscribers_suspend_overdue
 from subscribers.models import SubscriberStatus, SuspensionReason
-from tests.billing.conftest import at
+from tests.conftest import at
 
 
 def test_an_accountant_sees_debtors_with_days_overdue_and_the_suspended_with_days_left(
     staff_client, staff_accountant, charged, subscriber, travel
 ):
-    travel(at(datetime.date(2026, 11, 16)))
+    travel(at(datetime.date(2026, 11, 16), 9))
     subscribers_suspend_overdue()
     client = staff_client(staff_accountant)
     debtors = client.get(reverse("admin:billing_debtor_changelist")).content.decode()

@@ -8,8 +8,9 @@ from billing.models import Invoice, InvoiceKind, InvoiceStatus, LedgerEntry, Led
 from billing.selectors import balances_for, monthly_fee_for
 from billing.services import billing_run, ledger_credit_bonus, payment_record
 from subscribers.models import AuditEntry
-from tests.billing.conftest import NOV_1, at
+from tests.billing.conftest import NOV_1
 from tests.billing.factories import SubscriptionFactory
+from tests.conftest import at
 
 
 def test_monthly_run_charges_the_fee_and_issues_an_invoice_due_in_ten_days(charged, subscriber):
@@ -24,7 +25,7 @@ def test_monthly_run_charges_the_fee_and_issues_an_invoice_due_in_ten_days(charg
 
 
 def test_running_twice_in_a_period_charges_once(charged, subscriber, travel):
-    travel(at(datetime.date(2026, 11, 20)))
+    travel(at(datetime.date(2026, 11, 20), 9))
     assert billing_run() == []
     assert subscriber.invoices.count() == 1
     assert LedgerEntry.objects.filter(subscriber=subscriber, kind=LedgerKind.CHARGE).count() == 1
@@ -69,7 +70,7 @@ def test_invoice_numbers_follow_without_gaps(travel, db):
     travel(NOV_1)
     SubscriptionFactory.create_batch(5)
     first = billing_run()
-    travel(at(datetime.date(2026, 12, 1)))
+    travel(at(datetime.date(2026, 12, 1), 9))
     second = billing_run()
     numbers = sorted(i.number for i in first + second)
     assert numbers == list(range(numbers[0], numbers[0] + 10))
@@ -134,7 +135,7 @@ def test_a_price_change_never_rewrites_past_charges(charged, subscriber, tariff,
     assert monthly_fee_for(subscriber=subscriber, month=datetime.date(2026, 12, 1)) == Decimal(
         "45000.00"
     )
-    travel(at(datetime.date(2026, 12, 1)))
+    travel(at(datetime.date(2026, 12, 1), 9))
     (december,) = billing_run()
     assert december.total == Decimal("45000.00")
 

@@ -16,8 +16,9 @@ from billing.services import (
     subscribers_suspend_overdue,
 )
 from subscribers.models import SubscriberStatus
-from tests.billing.conftest import NOV_1, at
+from tests.billing.conftest import NOV_1
 from tests.billing.factories import SubscriptionFactory
+from tests.conftest import at
 
 # serialized_rollback: the data migrations made (staff groups, calendars) is restored after each
 # test rather than re-created, so transactional tests of other apps find the state they expect.

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from billing.models import LedgerEntry
 from billing.services import ledger_credit_bonus, payment_record
-from tests.billing.conftest import at
+from tests.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_the_billing_page_takes_a_fixed_number_of_queries(
 
 
 def test_the_histories_show_the_cells_in_order(client, charged, subscriber, owner, travel):
-    travel(at(datetime.date(2026, 11, 5)))
+    travel(at(datetime.date(2026, 11, 5), 9))
     payment_record(
         subscriber=subscriber, amount=Decimal("30000.00"), method="bank_transfer", external_id="x"
     )

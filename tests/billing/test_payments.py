@@ -9,7 +9,7 @@ from billing.models import InvoiceStatus, LedgerEntry, Payment, PaymentMethod
 from billing.selectors import balances_for, debt_for
 from billing.services import billing_run, payment_record
 from onebuh.webhooks import signed_headers
-from tests.billing.conftest import at
+from tests.conftest import at
 
 SECRET = "test-webhook-secret"
 URL = "/webhooks/payments/"
@@ -104,7 +104,7 @@ def test_the_webhook_refuses_when_no_secret_is_configured(client, settings, subs
 def test_a_payment_pays_the_oldest_open_invoice_first_and_keeps_partial_payments(
     charged, subscriber, travel
 ):
-    travel(at(datetime.date(2026, 12, 1)))
+    travel(at(datetime.date(2026, 12, 1), 9))
     (december,) = billing_run()
     payment_record(
         subscriber=subscriber, amount=Decimal("40000.00"), method="bank_transfer", external_id="a"
@@ -121,7 +121,7 @@ def test_an_overpayment_stays_as_an_advance_for_the_next_invoice(charged, subscr
     payment_record(
         subscriber=subscriber, amount=Decimal("45000.00"), method="bank_transfer", external_id="b"
     )
-    travel(at(datetime.date(2026, 12, 1)))
+    travel(at(datetime.date(2026, 12, 1), 9))
     (december,) = billing_run()
     assert december.paid_amount == Decimal("15000.00")
     assert debt_for(subscriber=subscriber) == Decimal("15000.00")

@@ -14,9 +14,9 @@ from billing.services import (
 )
 from billing.services.promised import promised_payment_take
 from subscribers.models import AuditEntry, SubscriberStateChange, SubscriberStatus
-from tests.billing.conftest import at
+from tests.conftest import at
 
-NOV_12 = at(datetime.date(2026, 11, 12), hour=1)
+NOV_12 = at(datetime.date(2026, 11, 12), 1)
 
 
 @pytest.fixture
@@ -32,17 +32,17 @@ def test_a_promised_payment_restores_access_and_the_pass_suspends_again_when_it_
     suspended, charged, owner, travel
 ):
     first_suspension = suspended.status_changed_at
-    travel(at(datetime.date(2026, 11, 12), hour=10))
+    travel(at(datetime.date(2026, 11, 12), 10))
     promise = promised_payment_take(subscriber=suspended, actor=owner)
     suspended.refresh_from_db()
     assert suspended.status == SubscriberStatus.ACTIVE
     assert promise.ends_at - promise.starts_at == datetime.timedelta(days=3)
     assert AuditEntry.objects.filter(action="billing.promised_payment").exists()
     # While it runs, the hourly pass leaves the subscriber active.
-    travel(at(datetime.date(2026, 11, 15), hour=9))
+    travel(at(datetime.date(2026, 11, 15), 9))
     assert subscribers_suspend_overdue() == []
     # Once it has ended, still unpaid: suspended again; the purge clock keeps the first date.
-    travel(at(datetime.date(2026, 11, 15), hour=11))
+    travel(at(datetime.date(2026, 11, 15), 11))
     assert subscribers_suspend_overdue() == [suspended.pk]
     suspended.refresh_from_db()
     assert suspended.status == SubscriberStatus.SUSPENDED
@@ -60,12 +60,12 @@ def test_a_promised_payment_restores_access_and_the_pass_suspends_again_when_it_
 
 
 def test_paying_during_the_promise_keeps_access(suspended, charged, owner, travel):
-    travel(at(datetime.date(2026, 11, 12), hour=10))
+    travel(at(datetime.date(2026, 11, 12), 10))
     promised_payment_take(subscriber=suspended, actor=owner)
     payment_record(
         subscriber=suspended, amount=charged.amount_due, method="bank_transfer", external_id="9"
     )
-    travel(at(datetime.date(2026, 11, 20)))
+    travel(at(datetime.date(2026, 11, 20), 9))
     assert subscribers_suspend_overdue() == []
     suspended.refresh_from_db()
     assert suspended.status == SubscriberStatus.ACTIVE

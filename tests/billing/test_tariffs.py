@@ -8,19 +8,20 @@ from django.urls import reverse
 from billing.models import InvoiceKind, Subscription
 from billing.services import billing_run, subscription_change_tariff, subscription_order
 from subscribers.models import AuditEntry
-from tests.billing.conftest import NOV_1, at
+from tests.billing.conftest import NOV_1
 from tests.billing.factories import TariffFactory
+from tests.conftest import at
 from tests.factories import MembershipFactory
 from tests.infobases.factories import AccessFactory, InfobaseFactory
 
 
 def test_ordering_invoices_the_rest_of_the_month(subscriber, owner, tariff, travel):
-    travel(at(datetime.date(2026, 11, 16)))  # 15 of 30 days left.
+    travel(at(datetime.date(2026, 11, 16), 9))  # 15 of 30 days left.
     invoice = subscription_order(subscriber=subscriber, tariff=tariff, actor=owner)
     assert invoice.total == Decimal("15000.00")
     assert invoice.period_start == datetime.date(2026, 11, 16)
     assert AuditEntry.objects.filter(action="billing.order", subscriber=subscriber).exists()
-    travel(at(datetime.date(2026, 12, 1)))
+    travel(at(datetime.date(2026, 12, 1), 9))
     (december,) = billing_run()
     assert december.total == Decimal("30000.00")
 
@@ -28,7 +29,7 @@ def test_ordering_invoices_the_rest_of_the_month(subscriber, owner, tariff, trav
 def test_the_order_page_shows_the_first_invoice_before_confirming(
     client, subscriber, owner, tariff, travel
 ):
-    travel(at(datetime.date(2026, 11, 16)))
+    travel(at(datetime.date(2026, 11, 16), 9))
     client.force_login(owner)
     url = reverse("billing:tariffs")
     preview = client.post(url, {"tariff": tariff.pk})
@@ -50,7 +51,7 @@ def test_only_managers_order(client, subscriber, subscriber_accountant, tariff, 
 
 def test_upgrade_takes_effect_at_once_with_a_prorated_charge(charged, subscriber, owner, travel):
     bigger = TariffFactory(monthly_fee=Decimal("60000.00"))
-    travel(at(datetime.date(2026, 11, 21)))  # 10 of 30 days left.
+    travel(at(datetime.date(2026, 11, 21), 9))  # 10 of 30 days left.
     subscription, invoice = subscription_change_tariff(
         subscriber=subscriber, tariff=bigger, actor=owner
     )
@@ -63,14 +64,14 @@ def test_upgrade_takes_effect_at_once_with_a_prorated_charge(charged, subscriber
 
 def test_downgrade_takes_effect_next_month(charged, subscriber, owner, travel):
     smaller = TariffFactory(monthly_fee=Decimal("10000.00"))
-    travel(at(datetime.date(2026, 11, 21)))
+    travel(at(datetime.date(2026, 11, 21), 9))
     subscription, invoice = subscription_change_tariff(
         subscriber=subscriber, tariff=smaller, actor=owner
     )
     assert invoice is None
     assert subscription.tariff != smaller
     assert subscription.pending_from == datetime.date(2026, 12, 1)
-    travel(at(datetime.date(2026, 12, 1)))
+    travel(at(datetime.date(2026, 12, 1), 9))
     (december,) = billing_run()
     assert december.total == Decimal("10000.00")
     subscription.refresh_from_db()

@@ -19,7 +19,7 @@ from billing.services import (
     termination_request,
 )
 from subscribers.models import SubscriberStateChange, SubscriberStatus
-from tests.billing.conftest import at
+from tests.conftest import at
 
 Event = SubscriberStateChange.Event
 
@@ -90,7 +90,7 @@ def test_termination_ends_access_and_the_data_follows_the_purge_path(
     with pytest.raises(ValidationError):  # Not before a reconciliation.
         subscriber_terminate(subscriber=settled, actor=staff_accountant)
     reconciliation_create(subscriber=settled, actor=staff_accountant)
-    terminated_at = travel(at(datetime.date(2026, 11, 20)))
+    terminated_at = travel(at(datetime.date(2026, 11, 20), 9))
     with sent_on_commit():
         subscriber_terminate(subscriber=settled, actor=staff_accountant)
     settled.refresh_from_db()
@@ -108,11 +108,11 @@ def test_termination_ends_access_and_the_data_follows_the_purge_path(
 def test_a_termination_request_does_not_restart_the_purge_clock(charged, subscriber, owner, travel):
     from billing.services import subscribers_suspend_overdue
 
-    travel(at(datetime.date(2026, 11, 12)))
+    travel(at(datetime.date(2026, 11, 12), 9))
     subscribers_suspend_overdue()
     subscriber.refresh_from_db()
     since = subscriber.status_changed_at
-    travel(at(datetime.date(2026, 11, 25)))
+    travel(at(datetime.date(2026, 11, 25), 9))
     termination_request(subscriber=subscriber, actor=owner)
     subscriber.refresh_from_db()
     assert subscriber.status_changed_at == since

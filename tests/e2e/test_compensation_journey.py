@@ -13,6 +13,7 @@ from billing.templatetags.billing_tags import kzt
 from operations.models import ClaimStatus, CompensationClaim
 from subscribers.models import Subscriber
 from tests.billing.factories import SubscriptionFactory, TariffFactory
+from tests.conftest import at
 from tests.operations.factories import IncidentFactory
 
 from .helpers import E2E, sign_in, staff_sign_in, staff_with_totp, submit
@@ -21,10 +22,6 @@ JOURNEY = "5-compensation"
 FEE = Decimal("24900.00")
 
 pytestmark = E2E
-
-
-def at(day: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 @pytest.fixture

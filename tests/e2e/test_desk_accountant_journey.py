@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from billing.models import LedgerEntry, LedgerKind
@@ -23,6 +22,7 @@ from operations.services import claim_approve, claim_file, proposal_build
 from subscribers.audit_actions import AuditAction
 from subscribers.models import AuditEntry
 from tests.billing.factories import SubscriptionFactory, TariffFactory
+from tests.conftest import at
 from tests.factories import MembershipFactory, SubscriberFactory
 from tests.operations.factories import IncidentFactory
 
@@ -34,10 +34,6 @@ DECEMBER = datetime.date(2026, 12, 1)
 CENT = Decimal("0.01")
 
 pytestmark = E2E
-
-
-def at(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(2026, month, day, hour, minute))
 
 
 def subscriber_with_fee(name: str, fee: str, **traits):
@@ -61,7 +57,7 @@ def december(time_machine):
       10 November: 123:30, capped at 100% of the fee.
     The engineer's proposal for November is computed (not credited yet).
     """
-    time_machine.move_to(at(10, 1, 9), tick=False)
+    time_machine.move_to(at(datetime.date(2026, 10, 1), 9), tick=False)
     claimant = subscriber_with_fee("ТОО «Заявитель»", "24900.00")
     topped_up = subscriber_with_fee("ТОО «Доплата»", "30000.00")
     capped = subscriber_with_fee("ИП «Долгий простой»", "12345.67", entrepreneur=True)
@@ -70,11 +66,11 @@ def december(time_machine):
     }
     IncidentFactory(
         title="Сбой кластера 3 ноября",
-        starts_at=at(11, 3, 10),
-        ends_at=at(11, 3, 13, 30),
+        starts_at=at(datetime.date(2026, 11, 3), 10),
+        ends_at=at(datetime.date(2026, 11, 3), 13, 30),
         subscribers=[topped_up, capped],
     )
-    time_machine.move_to(at(11, 4, 10), tick=False)
+    time_machine.move_to(at(datetime.date(2026, 11, 4), 10), tick=False)
     early = claim_file(
         subscriber=topped_up,
         opened_by=owners[topped_up.pk],
@@ -84,23 +80,23 @@ def december(time_machine):
     claim_approve(claim=early, downtime=datetime.timedelta(hours=3))
     IncidentFactory(
         title="Отказ хранилища",
-        starts_at=at(11, 10),
-        ends_at=at(11, 15),
+        starts_at=at(datetime.date(2026, 11, 10)),
+        ends_at=at(datetime.date(2026, 11, 15)),
         subscribers=[capped],
     )
     IncidentFactory(
         title="Сбой публикации 20 ноября",
-        starts_at=at(11, 20, 10),
-        ends_at=at(11, 20, 12),
+        starts_at=at(datetime.date(2026, 11, 20), 10),
+        ends_at=at(datetime.date(2026, 11, 20), 12),
         subscribers=[topped_up],
     )
     IncidentFactory(
         title="Недоступность 1 декабря",
-        starts_at=at(12, 1, 9),
-        ends_at=at(12, 1, 12),
+        starts_at=at(datetime.date(2026, 12, 1), 9),
+        ends_at=at(datetime.date(2026, 12, 1), 12),
         subscribers=[claimant],
     )
-    time_machine.move_to(at(12, 2, 9), tick=False)
+    time_machine.move_to(at(datetime.date(2026, 12, 2), 9), tick=False)
     proposal = proposal_build(month=datetime.date(2026, 11, 1))
     claim = claim_file(
         subscriber=claimant,
@@ -109,7 +105,7 @@ def december(time_machine):
         claimed_downtime=datetime.timedelta(hours=5),
         description="1С не открывалась с 9 до 14 часов.",
     )
-    time_machine.move_to(at(12, 2, 11), tick=True)
+    time_machine.move_to(at(datetime.date(2026, 12, 2), 11), tick=True)
     return {"claim": claim, "proposal": proposal}
 
 

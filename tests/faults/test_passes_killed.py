@@ -17,6 +17,7 @@ from infobases.provisioning.local import LocalDriver
 from outbox.models import OutboxMessage, OutboxState
 from subscribers.models import Subscriber, SubscriberStatus
 from tests.billing.factories import SubscriptionFactory, TariffFactory
+from tests.conftest import at
 from tests.infobases.factories import InfobaseFactory
 
 from .harness import manage, send_task, sent_mail, wait_for
@@ -25,10 +26,6 @@ pytestmark = pytest.mark.faults
 
 SUBSCRIBERS = 120
 INFOBASES_EACH = 2
-
-
-def at(year, month, day, hour=9):
-    return timezone.make_aware(datetime.datetime(year, month, day, hour))
 
 
 def _operations():
@@ -71,7 +68,7 @@ def _subscribers_with_infobases(*, billable_from: datetime.date):
 
 def test_suspension_pass_killed_after_its_commit(rig):
     ids = _subscribers_with_infobases(billable_from=datetime.date(2026, 11, 1))
-    with time_machine.travel(at(2026, 11, 1), tick=False):
+    with time_machine.travel(at(datetime.date(2026, 11, 1), 9), tick=False):
         billing_run()  # invoices due 11 November; today (real time) is later
     emails_before = len(sent_mail(rig.mail_dir))
     first = rig.worker(ONEBUH_OUTBOX_KICK=0)
@@ -108,9 +105,9 @@ def test_suspension_pass_killed_after_its_commit(rig):
 
 def test_purge_pass_killed_after_its_commit(rig):
     ids = _subscribers_with_infobases(billable_from=datetime.date(2026, 9, 1))
-    with time_machine.travel(at(2026, 9, 1), tick=False):
+    with time_machine.travel(at(datetime.date(2026, 9, 1), 9), tick=False):
         billing_run()
-    with time_machine.travel(at(2026, 9, 12, 1), tick=False):
+    with time_machine.travel(at(datetime.date(2026, 9, 12), 1), tick=False):
         subscribers_suspend_overdue()  # (its owed work runs here, in this process)
     files = []
     for infobase in Infobase.objects.filter(subscriber_id__in=ids):

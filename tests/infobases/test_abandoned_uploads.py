@@ -109,11 +109,11 @@ def test_abandoned_multipart_uploads_are_aborted_in_the_bucket_orphans_too(
         )
 
 
-def test_the_expiry_is_set_based(start, django_assert_max_num_queries):
+def test_the_expiry_is_set_based(start, django_assert_num_queries):
     for n in range(15):
         start(f"b{n}")
     later = timezone.now() + datetime.timedelta(hours=HOURS + 1)
     # Lock and read, update, owe the removals (one outbox row per thousand uploads).
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(5):
         assert uploads_expire_abandoned(now=later) == 15
     assert OutboxMessage.objects.filter(kind="infobases.upload_abort").count() == 1

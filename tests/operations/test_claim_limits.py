@@ -12,16 +12,15 @@ from operations.models import ClaimStatus, CompensationClaim, RejectReason
 from operations.services import claim_file, claim_reject
 from subscribers.models import Subscriber
 from support.models import Ticket
-
-from .conftest import at
+from tests.conftest import at
 
 
 @pytest.fixture
 def customer(subscriber, owner, with_fee, travel):
-    Subscriber.objects.filter(pk=subscriber.pk).update(created_at=at(1, month=10))
+    Subscriber.objects.filter(pk=subscriber.pk).update(created_at=at(date(2026, 10, 1)))
     subscriber.refresh_from_db()
     with_fee(subscriber)
-    travel(at(20, 12))
+    travel(at(date(2026, 11, 20), 12))
     return subscriber
 
 

@@ -12,8 +12,9 @@ from operations.models import ClaimStatus, CompensationClaim, CompensationCredit
 from operations.services import claim_approve, claim_file, claim_reject
 from subscribers.models import Subscriber
 from support.models import Ticket
+from tests.conftest import at
 
-from .conftest import FEE, NOTE, at
+from .conftest import FEE, NOTE
 from .factories import IncidentFactory
 
 
@@ -24,10 +25,10 @@ def bonus_credits(subscriber):
 @pytest.fixture
 def customer(subscriber, owner, with_fee, travel):
     """The persona subscriber, registered on 1 October, on a 30 000 ₸ tariff; now is 20.11.2026."""
-    Subscriber.objects.filter(pk=subscriber.pk).update(created_at=at(1, month=10))
+    Subscriber.objects.filter(pk=subscriber.pk).update(created_at=at(date(2026, 10, 1)))
     subscriber.refresh_from_db()
     with_fee(subscriber)
-    travel(at(20, 12))
+    travel(at(date(2026, 11, 20), 12))
     return subscriber
 
 
@@ -42,8 +43,8 @@ def file(customer, owner, hours=3, minutes=0, day=date(2026, 11, 18)):
 
 
 def test_claim_is_a_web_ticket_with_the_operators_figures_beside_it(customer, owner):
-    IncidentFactory(starts_at=at(18, 9), ends_at=at(18, 11, 30))
-    IncidentFactory(starts_at=at(5, 9), ends_at=at(5, 10))
+    IncidentFactory(starts_at=at(date(2026, 11, 18), 9), ends_at=at(date(2026, 11, 18), 11, 30))
+    IncidentFactory(starts_at=at(date(2026, 11, 5), 9), ends_at=at(date(2026, 11, 5), 10))
     claim = file(customer, owner, hours=3)
     ticket = Ticket.objects.get(pk=claim.ticket_id)
     assert (ticket.channel, ticket.category, ticket.subscriber) == ("web", "technical", customer)
@@ -122,7 +123,8 @@ def test_staff_decision_is_posted_to_the_claims_ticket(
         claim_approve(
             claim=claim, downtime=claim.claimed_downtime, note=NOTE, actor=staff_accountant
         )
-    reply = Ticket.objects.get(pk=claim.ticket_id).messages.order_by("-created_at").first()
+    # Time is frozen: the claim's message and the answer share a moment, the id orders them.
+    reply = Ticket.objects.get(pk=claim.ticket_id).messages.order_by("-created_at", "-pk").first()
     assert reply.author == staff_accountant
     assert "600" in reply.body
 

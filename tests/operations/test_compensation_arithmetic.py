@@ -1,10 +1,9 @@
 """9.3 and 9.5 arithmetic: pure functions, no database."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from onebuh.dates import month_bounds
 from operations.compensation import (
@@ -14,13 +13,10 @@ from operations.compensation import (
     merge_intervals,
     subtract_intervals,
 )
+from tests.conftest import at
 
 FEE = Decimal("30000.00")
 NOV = date(2026, 11, 1)
-
-
-def at(day, hour=0, minute=0, month=11, year=2026):
-    return timezone.make_aware(datetime(year, month, day, hour, minute))
 
 
 def test_under_an_hour_is_worth_nothing():
@@ -49,12 +45,19 @@ def test_amount_is_rounded_half_up_to_the_tiyn():
 
 
 def test_overlapping_intervals_count_once():
-    counted = [(at(3, 10), at(3, 12)), (at(3, 11), at(3, 13)), (at(3, 13), at(3, 14))]
+    counted = [
+        (at(date(2026, 11, 3), 10), at(date(2026, 11, 3), 12)),
+        (at(date(2026, 11, 3), 11), at(date(2026, 11, 3), 13)),
+        (at(date(2026, 11, 3), 13), at(date(2026, 11, 3), 14)),
+    ]
     assert compensable_downtime(counted=counted, excluded=[], month=NOV) == timedelta(hours=4)
 
 
 def test_full_hours_are_counted_on_the_month_total_not_per_incident():
-    counted = [(at(3, 10), at(3, 10, 40)), (at(9, 1), at(9, 1, 40))]
+    counted = [
+        (at(date(2026, 11, 3), 10), at(date(2026, 11, 3), 10, 40)),
+        (at(date(2026, 11, 9), 1), at(date(2026, 11, 9), 1, 40)),
+    ]
     downtime = compensable_downtime(counted=counted, excluded=[], month=NOV)
     assert downtime == timedelta(minutes=80)
     assert full_hours(downtime) == 1
@@ -62,9 +65,9 @@ def test_full_hours_are_counted_on_the_month_total_not_per_incident():
 
 
 def test_excluded_time_is_removed_even_where_it_overlaps():
-    counted = [(at(5, 1), at(5, 7))]
-    planned_work = [(at(5, 1), at(5, 3))]
-    force_majeure = [(at(5, 5), at(5, 6))]
+    counted = [(at(date(2026, 11, 5), 1), at(date(2026, 11, 5), 7))]
+    planned_work = [(at(date(2026, 11, 5), 1), at(date(2026, 11, 5), 3))]
+    force_majeure = [(at(date(2026, 11, 5), 5), at(date(2026, 11, 5), 6))]
     downtime = compensable_downtime(
         counted=counted, excluded=planned_work + force_majeure, month=NOV
     )
@@ -72,7 +75,7 @@ def test_excluded_time_is_removed_even_where_it_overlaps():
 
 
 def test_interval_crossing_a_month_boundary_is_split_between_months():
-    counted = [(at(31, 22, month=10), at(1, 3, month=11))]
+    counted = [(at(date(2026, 10, 31), 22), at(date(2026, 11, 1), 3))]
     assert compensable_downtime(counted=counted, excluded=[], month=date(2026, 10, 1)) == timedelta(
         hours=2
     )
@@ -81,7 +84,7 @@ def test_interval_crossing_a_month_boundary_is_split_between_months():
 
 def test_month_is_the_almaty_calendar_month():
     start, end = month_bounds(date(2026, 11, 17))
-    assert start == at(1) and end == at(1, month=12)
+    assert start == at(date(2026, 11, 1)) and end == at(date(2026, 12, 1))
     assert start.utcoffset() == timedelta(hours=5)
 
 
@@ -96,7 +99,7 @@ def test_month_is_the_almaty_calendar_month():
 )
 def test_subtract_intervals(base, removed, expected):
     def iv(pairs):
-        return [(at(1, a), at(1, b)) for a, b in pairs]
+        return [(at(date(2026, 11, 1), a), at(date(2026, 11, 1), b)) for a, b in pairs]
 
     assert subtract_intervals(merge_intervals(iv(base)), merge_intervals(iv(removed))) == iv(
         expected

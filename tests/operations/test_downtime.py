@@ -8,9 +8,9 @@ from operations.models import Fault, IncidentLevel, WorkKind
 from operations.selectors import subscriber_month_downtime
 from subscribers.models import SubscriberStatus, SuspensionReason
 from subscribers.services import subscriber_change_state
+from tests.conftest import at
 from tests.factories import SubscriberFactory
 
-from .conftest import at
 from .factories import IncidentFactory, WorkFactory
 
 NOV = date(2026, 11, 1)
@@ -18,60 +18,83 @@ NOV = date(2026, 11, 1)
 
 @pytest.fixture
 def customer(db, travel):
-    travel(at(1, month=10))
+    travel(at(date(2026, 10, 1)))
     return SubscriberFactory()
 
 
 def downtime(subscriber, travel, month=NOV):
-    travel(at(1, month=12))
+    travel(at(date(2026, 12, 1)))
     return subscriber_month_downtime(subscriber=subscriber, month=month)
 
 
 def test_operator_incidents_count_and_overlaps_count_once(customer, travel):
-    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13))
-    IncidentFactory(starts_at=at(3, 12), ends_at=at(3, 14, 30), level=IncidentLevel.PARTIAL)
+    IncidentFactory(starts_at=at(date(2026, 11, 3), 10), ends_at=at(date(2026, 11, 3), 13))
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 3), 12),
+        ends_at=at(date(2026, 11, 3), 14, 30),
+        level=IncidentLevel.PARTIAL,
+    )
     assert downtime(customer, travel) == timedelta(hours=4, minutes=30)
 
 
 @pytest.mark.parametrize("fault", [f for f in Fault.values if f != Fault.OPERATOR])
 def test_excluded_kinds_of_9_5_do_not_count(customer, travel, fault):
-    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13))
-    IncidentFactory(starts_at=at(3, 12), ends_at=at(3, 20), fault=fault)
+    IncidentFactory(starts_at=at(date(2026, 11, 3), 10), ends_at=at(date(2026, 11, 3), 13))
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 3), 12), ends_at=at(date(2026, 11, 3), 20), fault=fault
+    )
     assert downtime(customer, travel) == timedelta(hours=2)
 
 
 def test_planned_works_are_excluded_and_unplanned_works_count(customer, travel):
-    IncidentFactory(starts_at=at(4, 1), ends_at=at(4, 5))
-    WorkFactory(kind=WorkKind.PLANNED, starts_at=at(4, 1), ends_at=at(4, 3))
-    WorkFactory(kind=WorkKind.UNPLANNED, starts_at=at(10, 14), ends_at=at(10, 16))
+    IncidentFactory(starts_at=at(date(2026, 11, 4), 1), ends_at=at(date(2026, 11, 4), 5))
+    WorkFactory(
+        kind=WorkKind.PLANNED, starts_at=at(date(2026, 11, 4), 1), ends_at=at(date(2026, 11, 4), 3)
+    )
+    WorkFactory(
+        kind=WorkKind.UNPLANNED,
+        starts_at=at(date(2026, 11, 10), 14),
+        ends_at=at(date(2026, 11, 10), 16),
+    )
     assert downtime(customer, travel) == timedelta(hours=4)
 
 
 def test_cancelled_works_and_degraded_performance_are_not_downtime(customer, travel):
-    IncidentFactory(starts_at=at(4, 1), ends_at=at(4, 9), level=IncidentLevel.DEGRADED)
-    WorkFactory(kind=WorkKind.UNPLANNED, starts_at=at(5, 1), ends_at=at(5, 3), cancelled_at=at(4))
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 4), 1),
+        ends_at=at(date(2026, 11, 4), 9),
+        level=IncidentLevel.DEGRADED,
+    )
+    WorkFactory(
+        kind=WorkKind.UNPLANNED,
+        starts_at=at(date(2026, 11, 5), 1),
+        ends_at=at(date(2026, 11, 5), 3),
+        cancelled_at=at(date(2026, 11, 4)),
+    )
     assert downtime(customer, travel) == timedelta(0)
 
 
 def test_incident_for_selected_subscribers_counts_only_for_them(customer, travel):
     other = SubscriberFactory()
-    IncidentFactory(starts_at=at(6, 1), ends_at=at(6, 3), subscribers=[other])
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 6), 1), ends_at=at(date(2026, 11, 6), 3), subscribers=[other]
+    )
     assert downtime(customer, travel) == timedelta(0)
     assert downtime(other, travel) == timedelta(hours=2)
 
 
 def test_incident_crossing_the_month_boundary_is_split(customer, travel):
-    IncidentFactory(starts_at=at(30, 22), ends_at=at(1, 4, month=12))
+    IncidentFactory(starts_at=at(date(2026, 11, 30), 22), ends_at=at(date(2026, 12, 1), 4))
     assert downtime(customer, travel) == timedelta(hours=2)
-    travel(at(2, month=12))
+    travel(at(date(2026, 12, 2)))
     assert subscriber_month_downtime(subscriber=customer, month=date(2026, 12, 1)) == timedelta(
         hours=4
     )
 
 
 def test_time_suspended_for_non_payment_is_not_downtime(customer, travel):
-    IncidentFactory(starts_at=at(10, 0), ends_at=at(12, 0))  # 48 hours
-    travel(at(10, 6))
+    IncidentFactory(starts_at=at(date(2026, 11, 10)), ends_at=at(date(2026, 11, 12)))  # 48 hours
+    travel(at(date(2026, 11, 10), 6))
     subscriber_change_state(
         subscriber=customer,
         to_status=SubscriberStatus.SUSPENDED,
@@ -79,7 +102,7 @@ def test_time_suspended_for_non_payment_is_not_downtime(customer, travel):
         cause="Неоплата",
         suspension_reason=SuspensionReason.NON_PAYMENT,
     )
-    travel(at(11, 18))
+    travel(at(date(2026, 11, 11), 18))
     subscriber_change_state(
         subscriber=customer, to_status=SubscriberStatus.ACTIVE, event="resumed", cause="Оплата"
     )
@@ -87,7 +110,7 @@ def test_time_suspended_for_non_payment_is_not_downtime(customer, travel):
 
 
 def test_suspension_from_before_the_month_runs_until_resumed(customer, travel):
-    travel(at(20, month=10))
+    travel(at(date(2026, 10, 20)))
     subscriber_change_state(
         subscriber=customer,
         to_status=SubscriberStatus.SUSPENDED,
@@ -95,8 +118,8 @@ def test_suspension_from_before_the_month_runs_until_resumed(customer, travel):
         cause="Неоплата",
         suspension_reason=SuspensionReason.NON_PAYMENT,
     )
-    IncidentFactory(starts_at=at(2, 0), ends_at=at(2, 10))
-    travel(at(2, 4))
+    IncidentFactory(starts_at=at(date(2026, 11, 2)), ends_at=at(date(2026, 11, 2), 10))
+    travel(at(date(2026, 11, 2), 4))
     subscriber_change_state(
         subscriber=customer, to_status=SubscriberStatus.ACTIVE, event="resumed", cause="Оплата"
     )
@@ -104,15 +127,15 @@ def test_suspension_from_before_the_month_runs_until_resumed(customer, travel):
 
 
 def test_time_before_registration_is_not_downtime(db, travel):
-    IncidentFactory(starts_at=at(2, 0), ends_at=at(2, 10))
-    travel(at(2, 7))
+    IncidentFactory(starts_at=at(date(2026, 11, 2)), ends_at=at(date(2026, 11, 2), 10))
+    travel(at(date(2026, 11, 2), 7))
     newcomer = SubscriberFactory()
     assert downtime(newcomer, travel) == timedelta(hours=3)
 
 
 def test_an_ongoing_incident_counts_until_now(customer, travel):
-    IncidentFactory(starts_at=at(20, 8), ends_at=None)
-    travel(at(20, 13, 30))
+    IncidentFactory(starts_at=at(date(2026, 11, 20), 8), ends_at=None)
+    travel(at(date(2026, 11, 20), 13, 30))
     assert subscriber_month_downtime(subscriber=customer, month=NOV) == timedelta(
         hours=5, minutes=30
     )
@@ -125,7 +148,10 @@ def test_unplanned_work_on_a_solution_counts_for_its_users_only(customer, travel
     InfobaseFactory(subscriber=customer, solution=solution)
     other = SubscriberFactory()
     work = WorkFactory(
-        kind=WorkKind.UNPLANNED, starts_at=at(7, 1), ends_at=at(7, 4), affects_all=False
+        kind=WorkKind.UNPLANNED,
+        starts_at=at(date(2026, 11, 7), 1),
+        ends_at=at(date(2026, 11, 7), 4),
+        affects_all=False,
     )
     work.solutions.set([solution])
     assert downtime(customer, travel) == timedelta(hours=3)

@@ -22,9 +22,10 @@ from operations.services import (
     proposal_credit_all,
     report_request,
 )
+from tests.conftest import at
 from tests.factories import MembershipFactory, SubscriberFactory
 
-from .conftest import NOTE, at
+from .conftest import NOTE
 from .factories import IncidentFactory
 
 DEC = date(2026, 12, 1)
@@ -33,12 +34,16 @@ DEC = date(2026, 12, 1)
 @pytest.fixture
 def december_credits(db, with_fee, travel):
     """November's proposal and two claims, all credited in December; one claim in January."""
-    travel(at(1, month=10))
+    travel(at(date(2026, 10, 1)))
     subscribers = [with_fee(SubscriberFactory(), Decimal(fee)) for fee in ("30000", "12345.67")]
     claimant = with_fee(SubscriberFactory(name="ТОО «Заявитель»"), Decimal("20000"))
     owner = MembershipFactory(subscriber=claimant, role="owner").user
-    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13, 30), subscribers=subscribers)
-    travel(at(2, 9, month=12))
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 3), 10),
+        ends_at=at(date(2026, 11, 3), 13, 30),
+        subscribers=subscribers,
+    )
+    travel(at(date(2026, 12, 2), 9))
     proposal_credit_all(proposal=proposal_build(month=date(2026, 11, 1)))
     for day, hours in ((1, 5), (2, 30)):
         claim = claim_file(
@@ -48,7 +53,7 @@ def december_credits(db, with_fee, travel):
             claimed_downtime=timedelta(hours=min(hours, 24)),
         )
         claim_approve(claim=claim, downtime=claim.claimed_downtime, note=NOTE)
-    travel(at(3, 9, month=1, year=2027))
+    travel(at(date(2027, 1, 3), 9))
     claim = claim_file(
         subscriber=claimant,
         opened_by=owner,
@@ -162,14 +167,18 @@ def test_a_subscribers_cumulative_credits_are_one_row_that_multiplies_out(db, wi
     """The "13 hours where the truth is 10" case: the operator's proposal (3 h) and a claim that
     brings November to 10 h are both credited in December; a second claim in January tops the
     month up to 12 h beside what December already credited."""
-    travel(at(1, month=10))
+    travel(at(date(2026, 10, 1)))
     subscriber = with_fee(SubscriberFactory(name="ТОО «Простой»"), Decimal("24900"))
     owner = MembershipFactory(subscriber=subscriber, role="owner").user
-    IncidentFactory(starts_at=at(3, 10), ends_at=at(3, 13, 30), subscribers=[subscriber])
-    travel(at(2, 9, month=12))
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 3), 10),
+        ends_at=at(date(2026, 11, 3), 13, 30),
+        subscribers=[subscriber],
+    )
+    travel(at(date(2026, 12, 2), 9))
     proposal_credit_all(proposal=proposal_build(month=date(2026, 11, 1)))  # 3 h: 747.00
     for day, hours, month in ((5, 10, 12), (6, 2, 1)):
-        travel(at(3, 9, month=month, year=2026 if month == 12 else 2027))
+        travel(at(date(2026 if month == 12 else 2027, month, 3), 9))
         claim = claim_file(
             subscriber=subscriber,
             opened_by=owner,

@@ -1,6 +1,6 @@
 """The public status page: state now, current incidents and works, 90 days of uptime."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from operations.models import Component, IncidentLevel, StatusSubscription
 from operations.status import status_overview
+from tests.conftest import at
 
-from .conftest import at
 from .factories import IncidentFactory, WorkFactory
 
 
 @pytest.fixture
 def now(db, travel):
-    return travel(at(20, 12))
+    return travel(at(date(2026, 11, 20), 12))
 
 
 def component(overview, code):
@@ -24,9 +24,21 @@ def component(overview, code):
 
 def test_uptime_over_90_days_is_computed_from_the_incidents(now):
     # 90 days = the 89 full days before today plus today's 12 hours = 2148 hours.
-    IncidentFactory(starts_at=at(1, 0), ends_at=at(1, 10), components=[Component.CLOUD])
-    IncidentFactory(starts_at=at(1, 5), ends_at=at(1, 11, 28), components=[Component.CLOUD])
-    IncidentFactory(starts_at=at(2, 0), ends_at=at(2, 9), level=IncidentLevel.DEGRADED)
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 1)),
+        ends_at=at(date(2026, 11, 1), 10),
+        components=[Component.CLOUD],
+    )
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 1), 5),
+        ends_at=at(date(2026, 11, 1), 11, 28),
+        components=[Component.CLOUD],
+    )
+    IncidentFactory(
+        starts_at=at(date(2026, 11, 2)),
+        ends_at=at(date(2026, 11, 2), 9),
+        level=IncidentLevel.DEGRADED,
+    )
     overview = status_overview()
     assert component(overview, Component.CLOUD).uptime == round(100 * (1 - 11.466667 / 2148), 3)
     assert component(overview, Component.PANEL).uptime == 100.0
@@ -35,7 +47,7 @@ def test_uptime_over_90_days_is_computed_from_the_incidents(now):
 
 
 def test_incidents_older_than_90_days_do_not_count(now):
-    IncidentFactory(starts_at=at(20, 0, month=8), ends_at=at(21, 0, month=8))
+    IncidentFactory(starts_at=at(date(2026, 8, 20)), ends_at=at(date(2026, 8, 21)))
     assert component(status_overview(), Component.CLOUD).uptime == 100.0
 
 
@@ -60,7 +72,11 @@ def test_current_state_shows_the_worst_ongoing_event(now):
 
 def test_status_page_is_public(now, client):
     IncidentFactory(title="Сбой веб-клиента", starts_at=now - timedelta(hours=1), ends_at=None)
-    WorkFactory(title="Замена дисков", starts_at=at(23, 2), ends_at=at(23, 4))
+    WorkFactory(
+        title="Замена дисков",
+        starts_at=at(date(2026, 11, 23), 2),
+        ends_at=at(date(2026, 11, 23), 4),
+    )
     page = client.get(reverse("operations_public:index")).content.decode()
     assert "Сбой веб-клиента" in page and "Замена дисков" in page
 

@@ -186,16 +186,16 @@ def test_the_accountant_cannot_cancel_a_technical_work(
 ):
     from operations.models import Component, TechnicalWork, WorkKind
     from operations.services import technical_work_announce
-    from tests.operations.conftest import at
+    from tests.conftest import at
 
-    time_machine.move_to(at(10, 14))
+    time_machine.move_to(at(datetime.date(2026, 11, 10), 14))
     work = technical_work_announce(
         work=TechnicalWork(
             kind=WorkKind.PLANNED,
             title="Обновление платформы",
             components=[Component.CLOUD],
-            starts_at=at(13, 1),
-            ends_at=at(13, 4),
+            starts_at=at(datetime.date(2026, 11, 13), 1),
+            ends_at=at(datetime.date(2026, 11, 13), 4),
         ),
         subscribers=[subscriber],
     )

@@ -3,8 +3,8 @@ from subscribers.models import Membership, Subscriber
 from subscribers.validators import validate_bin, validate_iin
 
 
-def test_generated_subscribers_are_valid_and_owned(db, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+def test_generated_subscribers_are_valid_and_owned(db, django_assert_num_queries):
+    with django_assert_num_queries(7):
         ids = generate_subscribers(count=300)
     assert len(ids) == 300 == Subscriber.objects.count()
     assert Membership.objects.filter(role="owner").count() == 300

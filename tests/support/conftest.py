@@ -1,17 +1,6 @@
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from support.sla import calendars_changed
-
-ALMATY = ZoneInfo("Asia/Almaty")
-
-
-def at(year, month, day, hour=0, minute=0) -> datetime.datetime:
-    """An aware Almaty moment."""
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=ALMATY)
 
 
 @pytest.fixture(autouse=True)
@@ -20,22 +9,6 @@ def _fresh_calendars(db):
     calendars_changed()
     yield
     calendars_changed()
-
-
-@pytest.fixture
-def travel():
-    """travel(moment): freeze time there until the test ends or the next call."""
-    state = {}
-
-    def go(moment):
-        if "traveller" in state:
-            state["traveller"].stop()
-        state["traveller"] = time_machine.travel(moment, tick=False)
-        state["traveller"].start()
-
-    yield go
-    if "traveller" in state:
-        state["traveller"].stop()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ email to the person who asked — its number, category and reaction deadline in 
 the SLA computes it (business hours) — owed in the outbox in the opening transaction."""
 
 import json
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -15,16 +16,15 @@ from outbox.models import OutboxMessage
 from support import sla
 from support.models import Category, Channel, Ticket
 from support.services import onec_token_issue, ticket_open
+from tests.conftest import at
 from tests.infobases.factories import AccessFactory
 from tests.support.factories import InfobaseFactory
-
-from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
 # Friday 17:30 in Almaty: «Подключение, отключение, размещение» has 8 hours on working days
 # 10:00–19:00, so 1.5 h on Friday and 6.5 h on Monday: 07.12.2026 16:30 Almaty (11:30 UTC).
-FRIDAY_EVENING = at(2026, 12, 4, 17, 30)
+FRIDAY_EVENING = at(date(2026, 12, 4), 17, 30)
 MONDAY_DEADLINE = "07.12.2026 16:30"
 
 

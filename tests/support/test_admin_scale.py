@@ -2,13 +2,15 @@
 number of tickets on the page, and the same cells as before the per-page precomputation (the SLA
 badge, labels, the change link with the queue's filters kept, the action checkbox)."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from support.admin.queues import sla_badge
 from support.models import Category, Ticket, TicketStatus
+from tests.conftest import at
 from tests.factories import SubscriberFactory
-from tests.support.conftest import at
 from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,7 @@ WORD_QUERIES = PAGE_QUERIES + 2
 def test_the_queue_takes_a_fixed_number_of_queries(
     staff_client, operator_engineer, travel, django_assert_num_queries, params, expected
 ):
-    travel(at(2026, 11, 24, 10))
+    travel(at(date(2026, 11, 24), 10))
     for n in range(12):
         open_ticket(subject=f"Не проводится документ {n}")
     client = staff_client(operator_engineer)
@@ -51,7 +53,7 @@ def test_the_queue_takes_a_fixed_number_of_queries(
 def test_queue_rows_show_the_badge_labels_link_and_checkbox(
     staff_client, operator_engineer, travel
 ):
-    travel(at(2026, 11, 24, 10))
+    travel(at(date(2026, 11, 24), 10))
     subscriber = SubscriberFactory(name="ТОО «Бейдж»")
     ticket = open_ticket(subscriber, subject="Длинная тема " + "о" * 80)
     Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.IN_PROGRESS)

@@ -3,6 +3,7 @@ previewed before it is sent, applied through the ticket services; consultants on
 firm's tickets; unknown placeholders refused when the macro is saved."""
 
 import hashlib
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -20,8 +21,8 @@ from support.models import (
     PartnerAssignment,
     TicketStatus,
 )
+from tests.conftest import at
 from tests.factories import PartnerFirmFactory, SubscriberFactory
-from tests.support.conftest import at
 from tests.support.factories import MacroFactory, give_quotas, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def _digest(text):
 
 @pytest.fixture
 def ticket(travel, operator_engineer):
-    travel(at(2026, 12, 1, 10, 0))  # a Tuesday; technical: 8 hours round the clock
+    travel(at(date(2026, 12, 1), 10))  # a Tuesday; technical: 8 hours round the clock
     ticket = open_ticket(category=Category.TECHNICAL, subject="Ошибка при входе")
     ticket.opened_by.full_name = "Айгуль Серикова"
     ticket.opened_by.save(update_fields=["full_name"])
@@ -57,7 +58,7 @@ def test_placeholders_render_name_number_subject_and_the_deadline_in_almaty_time
     ticket, operator_engineer
 ):
     operator_engineer.full_name = "Ержан Инженеров"
-    assert ticket.reaction_due_at == at(2026, 12, 1, 18, 0)
+    assert ticket.reaction_due_at == at(date(2026, 12, 1), 18)
     text = macros.render(
         "{имя клиента}|{NAME}|{ номер  обращения }|{number}|{тема}|{абонент}|{срок реакции}|"
         "{deadline}|{сотрудник}|{{буквально}}",
@@ -79,7 +80,7 @@ def test_placeholders_render_name_number_subject_and_the_deadline_in_almaty_time
 
 
 def test_a_call_without_a_member_is_addressed_by_the_callers_name(travel, operator_engineer):
-    travel(at(2026, 12, 1, 10, 0))
+    travel(at(date(2026, 12, 1), 10))
     call = open_ticket(
         channel="phone", opened_by=None, sender_name="Пётр", sender_phone="+77011234567"
     )
@@ -170,7 +171,7 @@ def test_apply_sends_the_reply_sets_status_and_assignee_and_audits_like_a_reply(
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.IN_PROGRESS
     assert ticket.assignee == operator_engineer
-    assert ticket.reacted_at == at(2026, 12, 1, 10, 0)
+    assert ticket.reacted_at == at(date(2026, 12, 1), 10)
     # The email went through the outbox, as a manual reply's does.
     assert mail.outbox[-1].to == [ticket.opened_by.email]
     assert f"№ {ticket.pk}" in mail.outbox[-1].body
@@ -257,7 +258,7 @@ def test_edit_the_text_first_fills_the_reply_form(staff_client, operator_enginee
 def test_a_consultant_applies_macros_only_to_his_firms_tickets(
     staff_client, partner_consultant, partner_firm, travel, django_capture_on_commit_callbacks
 ):
-    travel(at(2026, 12, 1, 10, 0))
+    travel(at(date(2026, 12, 1), 10))
     mine, theirs = SubscriberFactory(), SubscriberFactory()
     for subscriber, firm in ((mine, partner_firm), (theirs, PartnerFirmFactory())):
         give_quotas(subscriber)

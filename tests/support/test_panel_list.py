@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.support.conftest import at
+from tests.conftest import at
 from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ LIST = reverse("support:index")
 
 def test_pages_newest_first_with_newer_and_older_links(client, owner, subscriber, travel):
     for n in range(1, 36):  # 35 tickets, an hour apart
-        travel(at(2026, 11, 2, 10) + datetime.timedelta(hours=n))
+        travel(at(datetime.date(2026, 11, 2), 10) + datetime.timedelta(hours=n))
         open_ticket(subscriber, subject=f"Обращение {n:02d}")
     client.force_login(owner)
     first = client.get(LIST).content.decode()
@@ -32,7 +32,7 @@ def test_pages_newest_first_with_newer_and_older_links(client, owner, subscriber
 
 
 def test_row_cells_read_as_before(client, owner, subscriber, travel):
-    travel(at(2026, 11, 24, 10, 5))
+    travel(at(datetime.date(2026, 11, 24), 10, 5))
     ticket = open_ticket(subscriber, subject="Не открывается база")
     client.force_login(owner)
     html = client.get(LIST).content.decode()

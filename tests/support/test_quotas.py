@@ -1,13 +1,15 @@
 """4.4, 6.4: methodological and individual requests count against the tariff's monthly quotas
 (months in Almaty time); technical ones are unlimited."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from support.models import Category, Ticket
 from support.selectors import quota_usage
 from support.services import QuotaExhausted
-from tests.support.conftest import at
+from tests.conftest import at
 from tests.support.factories import give_quotas, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_methodological_quota_is_refused_when_used_up(subscriber, travel):
     give_quotas(subscriber, methodological=2)
-    travel(at(2026, 11, 10, 12))
+    travel(at(date(2026, 11, 10), 12))
     open_ticket(subscriber, category=Category.METHODOLOGICAL)
     open_ticket(subscriber, category=Category.METHODOLOGICAL)
     with pytest.raises(QuotaExhausted):
@@ -25,7 +27,7 @@ def test_methodological_quota_is_refused_when_used_up(subscriber, travel):
 
 def test_individual_and_methodological_quotas_are_separate(subscriber, travel):
     give_quotas(subscriber, methodological=1, individual=1)
-    travel(at(2026, 11, 10, 12))
+    travel(at(date(2026, 11, 10), 12))
     open_ticket(subscriber, category=Category.METHODOLOGICAL)
     open_ticket(subscriber, category=Category.INDIVIDUAL)
     with pytest.raises(QuotaExhausted):
@@ -48,11 +50,11 @@ def test_without_a_tariff_partner_requests_have_no_quota(subscriber):
 def test_the_quota_renews_with_the_almaty_month(subscriber, travel):
     give_quotas(subscriber, methodological=1)
     # 30 Nov 23:30 in Almaty is still November there (18:30 UTC).
-    travel(at(2026, 11, 30, 23, 30))
+    travel(at(date(2026, 11, 30), 23, 30))
     open_ticket(subscriber, category=Category.METHODOLOGICAL)
     with pytest.raises(QuotaExhausted):
         open_ticket(subscriber, category=Category.METHODOLOGICAL)
-    travel(at(2026, 12, 1, 0, 30))  # 19:30 UTC on 30 Nov, but December in Almaty
+    travel(at(date(2026, 12, 1), 0, 30))  # 19:30 UTC on 30 Nov, but December in Almaty
     open_ticket(subscriber, category=Category.METHODOLOGICAL)
     assert quota_usage(subscriber=subscriber)[Category.METHODOLOGICAL].used == 1
 

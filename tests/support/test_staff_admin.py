@@ -4,6 +4,7 @@ through the service; replies with text and article links; internal notes."""
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -12,8 +13,8 @@ from openpyxl import load_workbook
 
 from support.models import Category, MessageAuthor, PartnerAssignment, Ticket
 from support.services import ticket_accept
+from tests.conftest import at
 from tests.factories import SubscriberFactory
-from tests.support.conftest import at
 from tests.support.factories import ArticleFactory, give_quotas, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_internal_note_is_hidden_from_the_subscriber(
 
 
 def test_admin_category_change_recomputes_the_deadline(staff_client, operator_engineer, travel):
-    travel(at(2026, 11, 27, 18))
+    travel(at(date(2026, 11, 27), 18))
     ticket = open_ticket(category=Category.TECHNICAL)
     client = staff_client(operator_engineer)
     response = client.post(
@@ -110,15 +111,15 @@ def test_admin_category_change_recomputes_the_deadline(staff_client, operator_en
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.category == Category.ACCESS
-    assert ticket.reaction_due_at == at(2026, 11, 30, 17)
+    assert ticket.reaction_due_at == at(date(2026, 11, 30), 17)
 
 
 def test_queue_views_and_sla_badges(staff_client, operator_engineer, travel):
-    travel(at(2026, 11, 24, 10))
+    travel(at(date(2026, 11, 24), 10))
     late = open_ticket(category=Category.INCIDENT_1, subject="Просроченный")  # due 14:00
-    travel(at(2026, 11, 24, 14, 30))
+    travel(at(date(2026, 11, 24), 14, 30))
     soon = open_ticket(category=Category.INCIDENT_1, subject="Скоро срок")  # due 18:30
-    travel(at(2026, 11, 24, 17, 45))
+    travel(at(date(2026, 11, 24), 17, 45))
     client = staff_client(operator_engineer)
     url = reverse("admin:support_ticket_changelist")
     overdue = client.get(url, {"queue": "overdue"}).content.decode()
@@ -131,14 +132,14 @@ def test_queue_views_and_sla_badges(staff_client, operator_engineer, travel):
 
 
 def test_monthly_sla_report(staff_client, operator_engineer, travel):
-    travel(at(2026, 11, 24, 10))
+    travel(at(date(2026, 11, 24), 10))
     fast, slow = (
         open_ticket(category=Category.INCIDENT_1),
         open_ticket(category=Category.INCIDENT_1),
     )
-    travel(at(2026, 11, 24, 11))
+    travel(at(date(2026, 11, 24), 11))
     ticket_accept(ticket=fast, actor=operator_engineer)
-    travel(at(2026, 11, 24, 16))
+    travel(at(date(2026, 11, 24), 16))
     ticket_accept(ticket=slow, actor=operator_engineer)
     response = staff_client(operator_engineer).get(
         reverse("admin:support_ticket_sla_report"), {"month": "2026-11"}
@@ -158,9 +159,9 @@ def test_sla_report_counts_business_hours_and_exports_csv_and_xlsx(
 ):
     # Level 2 is served on weekdays 10:00–19:00: opened Tuesday 18:00, accepted Wednesday 11:00
     # is 2 business hours (17 on the wall clock).
-    travel(at(2026, 11, 24, 18))
+    travel(at(date(2026, 11, 24), 18))
     ticket = open_ticket(category=Category.INCIDENT_2)
-    travel(at(2026, 11, 25, 11))
+    travel(at(date(2026, 11, 25), 11))
     ticket_accept(ticket=ticket, actor=operator_engineer)
     client = staff_client(operator_engineer)
     url = reverse("admin:support_ticket_sla_report")
