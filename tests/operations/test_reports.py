@@ -280,7 +280,10 @@ def test_pdf_rendered_in_parts_is_one_document_numbered_across_the_parts(monkeyp
     positions = [joined.index(f"ТОО «Строка {n}»") for n in (1, 42, 43, 100, 239)]
     assert positions == sorted(positions)
     totals = texts[-1].replace("\xa0", " ")
-    assert "Итого начислено бонусами 215 100,00 ₸" in totals and "Абонентов с начислениями 239" in totals
+    assert (
+        "Итого начислено бонусами 215 100,00 ₸" in totals
+        and "Абонентов с начислениями 239" in totals
+    )
 
 
 def test_a_pdf_report_is_stored_by_the_task(december_credits, django_capture_on_commit_callbacks):
