@@ -68,7 +68,7 @@ def test_hooks_use_a_fixed_number_of_queries(
     for hook, queries in (
         (lambda ids: infobases_block_for_subscribers(subscriber_ids=ids, reason="x"), 3),
         (lambda ids: infobases_unblock_for_subscribers(subscriber_ids=ids, reason="x"), 3),
-        (lambda ids: infobases_purge_for_subscribers(subscriber_ids=ids, rule="3.6"), 20),
+        (lambda ids: infobases_purge_for_subscribers(subscriber_ids=ids, rule="3.6"), 22),
     ):
         for ids in (few, many):
             with django_assert_num_queries(queries):

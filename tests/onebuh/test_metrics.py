@@ -108,12 +108,12 @@ def test_the_gauges_count_queues_stuck_work_mail_sla_and_lifecycle(client, token
 def test_a_scrape_is_a_fixed_number_of_queries(
     client, token, subscriber, django_assert_num_queries
 ):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         _scrape(client)
     for _ in range(20):
         InfobaseFactory(subscriber=subscriber)
         open_ticket(subscriber)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         _scrape(client)
 
 

@@ -250,6 +250,7 @@ def _synthetic_report(count: int):
             amount=Decimal("900.00"),
             reference="",
             incidents="#1",
+            subscriber_id=n,
         )
         for n in range(1, count + 1)
     ]
@@ -278,7 +279,11 @@ def test_pdf_rendered_in_parts_is_one_document_numbered_across_the_parts(monkeyp
     assert joined.count("Отчёт о компенсациях простоя за 12.2026") == 1
     positions = [joined.index(f"ТОО «Строка {n}»") for n in (1, 42, 43, 100, 239)]
     assert positions == sorted(positions)
-    assert "Итого начислено бонусами 215 100,00 ₸" in texts[-1].replace("\xa0", " ")
+    totals = texts[-1].replace("\xa0", " ")
+    assert (
+        "Итого начислено бонусами 215 100,00 ₸" in totals
+        and "Абонентов с начислениями 239" in totals
+    )
 
 
 def test_a_pdf_report_is_stored_by_the_task(december_credits, django_capture_on_commit_callbacks):
