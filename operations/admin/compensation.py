@@ -1,6 +1,7 @@
 """Admin for claims (decide), proposals (compute, credit) and credits (read-only)."""
 
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -32,6 +33,17 @@ from ..services.proposals import (
     proposal_line_credit,
 )
 from ..templatetags.operations_tags import hours_minutes
+
+
+def _done_or_form_errors(form, action) -> bool:
+    """Run a service for a decision page; its refusal is shown on the form, not as a 500."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return False
+    return True
 
 
 class ClaimDecisionForm(forms.Form):
@@ -122,25 +134,24 @@ class CompensationClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request.POST or None, initial={"decision": "approve", "hours": hours, "minutes": rest}
         )
         if request.method == "POST" and claim.status == ClaimStatus.PENDING and form.is_valid():
-            try:
-                if form.cleaned_data["decision"] == "approve":
-                    claim_approve(
-                        claim=claim,
-                        downtime=form.cleaned_data["downtime"],
-                        note=form.cleaned_data["note"],
-                        actor=request.user,
-                    )
-                else:
-                    claim_reject(
-                        claim=claim,
-                        reason=form.cleaned_data["reject_reason"],
-                        note=form.cleaned_data["note"],
-                        actor=request.user,
-                    )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+            data = form.cleaned_data
+            if data["decision"] == "approve":
+                decide = partial(
+                    claim_approve,
+                    claim=claim,
+                    downtime=data["downtime"],
+                    note=data["note"],
+                    actor=request.user,
+                )
             else:
+                decide = partial(
+                    claim_reject,
+                    claim=claim,
+                    reason=data["reject_reason"],
+                    note=data["note"],
+                    actor=request.user,
+                )
+            if _done_or_form_errors(form, decide):
                 self.message_user(request, _("The decision is recorded."), messages.SUCCESS)
                 return redirect("admin:operations_compensationclaim_change", claim.pk)
         context = {
@@ -353,17 +364,15 @@ class ProposalLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request.POST or None, initial={"hours": hours, "minutes": rest, "note": line.note}
         )
         if request.method == "POST" and not credited and form.is_valid():
-            try:
-                proposal_line_adjust(
-                    line=line,
-                    downtime=form.cleaned_data["downtime"],
-                    note=form.cleaned_data["note"],
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
+            data = form.cleaned_data
+            adjust = partial(
+                proposal_line_adjust,
+                line=line,
+                downtime=data["downtime"],
+                note=data["note"],
+                actor=request.user,
+            )
+            if _done_or_form_errors(form, adjust):
                 self.message_user(request, _("The line is changed."), messages.SUCCESS)
                 return redirect("admin:operations_compensationproposal_change", line.proposal_id)
         context = {
