@@ -165,6 +165,19 @@ def backup_copies_visible_to(*, membership: Membership) -> QuerySet[BackupCopy]:
     return BackupCopy.objects.filter(target__subscriber_id=membership.subscriber_id)
 
 
+def backup_copy_for_manager(*, membership: Membership, pk) -> BackupCopy:
+    """A copy of one of the subscriber's backups to its own storage; owners and administrators
+    only, anyone else (or another subscriber's copy) gets 404."""
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(
+        BackupCopy.objects.select_related("target__subscriber", "backup"),
+        membership=membership,
+        pk=pk,
+        field="target__subscriber",
+    )
+
+
 def backup_target_for_manager(*, membership: Membership, pk) -> BackupTarget:
     """The subscriber's own storage for copies; only its owners and administrators see it."""
     if not membership.can_manage:

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from onebuh import files
 from onebuh.sealed import seal
-from outbox.services import outbox_enqueue_many
+from outbox.services import outbox_enqueue_many, outbox_owe_again
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscriber
@@ -201,11 +201,36 @@ def copies_owe(*, backup_ids) -> int:
         {
             "kind": BACKUP_COPY_KIND,
             "payload": {"copy_id": pk},
-            "dedupe_key": f"backup-copy:{pk}",
+            "dedupe_key": f"backup-copy:{pk}",  # the same key in backup_copy_retry
         }
         for pk in copies
     )
     return len(pairs)
+
+
+@transaction.atomic
+def backup_copy_retry(*, copy: BackupCopy, actor) -> None:
+    """The customer asks again for a failed copy (after fixing the storage's keys or bucket):
+    the copy waits again and is owed through the outbox now, with its attempts anew."""
+    if not copy.target.enabled:
+        raise ValidationError(_("The storage is switched off: switch it on first."))
+    # A conditional UPDATE claims it: a double click, or a click racing the outbox's own retry
+    # that has just copied it, brings it back once.
+    claimed = BackupCopy.objects.filter(pk=copy.pk, status=CopyStatus.FAILED).update(
+        status=CopyStatus.PENDING, attempts=0, message=""
+    )
+    if not claimed:
+        raise ValidationError(_("This copy is no longer failed; reload the page."))
+    outbox_owe_again(
+        kind=BACKUP_COPY_KIND, payload={"copy_id": copy.pk}, dedupe_key=f"backup-copy:{copy.pk}"
+    )
+    audit_record(
+        action=AuditAction.BACKUP_COPY_RETRY,
+        subscriber=copy.target.subscriber,
+        actor=actor,
+        target=copy.backup,
+        data={"bucket": copy.target.bucket, "copy": copy.pk},
+    )
 
 
 def _fail(copy: BackupCopy, error: bucket.BucketError, *, final: bool) -> None:

@@ -7,15 +7,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from subscribers.access import manager_required
+from subscribers.models import SubscriberStatus
 
 from ..access import (
+    active_subscriber_required,
     backup_copies_visible_to,
+    backup_copy_for_manager,
     backup_target_for_manager,
     backup_targets_visible_to,
 )
 from ..forms import BackupTargetForm
 from ..models import MAX_TARGETS
-from ..services.targets import target_add, target_check, target_delete, target_update
+from ..services.targets import (
+    backup_copy_retry,
+    target_add,
+    target_check,
+    target_delete,
+    target_update,
+)
 from .common import run
 
 
@@ -67,6 +76,8 @@ def index(request):
             "form": form,
             "can_add": len(targets) < MAX_TARGETS,
             "copies": recent,
+            "copy_retry_next": "targets",
+            "suspended": membership.subscriber.status != SubscriberStatus.ACTIVE,
         },
     )
 
@@ -128,3 +139,20 @@ def delete(request, pk):
         _("The storage is deleted. Copies already made stay in your bucket."),
     )
     return redirect("infobases:backup_targets")
+
+
+@require_POST
+@manager_required
+@active_subscriber_required
+def copy_retry(request, pk):
+    """«Скопировать ещё раз» for a failed copy, on the backups page and the storages page."""
+    copy = backup_copy_for_manager(membership=request.membership, pk=pk)
+    run(
+        request,
+        lambda: backup_copy_retry(copy=copy, actor=request.user),
+        _("The copy is queued again; its status is shown here."),
+    )
+    back = request.POST.get("next")
+    if back == "targets":
+        return redirect("infobases:backup_targets")
+    return redirect("infobases:backups")
