@@ -68,6 +68,22 @@ def test_production_logs_json_lines_and_sentry_starts_only_with_a_dsn():
     assert result.stderr.strip().splitlines()[-1] == "проба журнала"
 
 
+_ROUTES = (
+    "from onebuh.celery import app; "
+    "print(*[app.amqp.router.route({}, name)['queue'].name "
+    "for name in ('infobases.run_operations', 'outbox.deliver', 'support.sla_scan')])"
+)
+
+
+def test_1c_operations_go_to_their_own_queue_when_one_is_named():
+    """Workers per queue (README, Scaling out); unset, everything is on the default queue."""
+    result = _manage("shell", "-c", _ROUTES, env=PRODUCTION_ENV)
+    assert result.stdout.split()[-3:] == ["celery", "celery", "celery"], result.stderr
+    env = {**PRODUCTION_ENV, "ONEBUH_OPERATIONS_QUEUE": "onec"}
+    result = _manage("shell", "-c", _ROUTES, env=env)
+    assert result.stdout.split()[-3:] == ["onec", "celery", "celery"], result.stderr
+
+
 def test_production_refuses_to_start_without_a_real_secret_key():
     env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"}
     result = _manage("check", env=env)
