@@ -5,10 +5,10 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from billing.selectors import tariff_value
-from infobases.hooks import infobases_first_steps
+from onebuh.signals import send_merged
 
 from .models import Invitation, Membership, Subscriber, TermsVersion
+from .signals import first_steps_requested
 
 CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
@@ -49,14 +49,13 @@ def terms_forget_current() -> None:
 
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
-    colleagues → their access → first backup. None once every step is done. One query."""
-
+    colleagues → their access → first backup. None once every step is done. One query: billing
+    and infobases give their steps' expressions (subscribers/signals.py)."""
     state = (
         Subscriber.objects.filter(pk=subscriber.pk)
         .values(
-            has_tariff=tariff_value("pk"),
             invited=Exists(Invitation.objects.filter(subscriber_id=OuterRef("pk"))),
-            **infobases_first_steps(),
+            **send_merged(first_steps_requested, sender="subscribers"),
         )
         .get()
     )

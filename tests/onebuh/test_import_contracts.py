@@ -6,6 +6,7 @@ the suite also sees a new import that breaks a layer or reaches into another app
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,3 +18,14 @@ def test_import_contracts_are_kept():
         [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_the_layers_are_one_strict_order_without_exceptions():
+    """No app may call a higher one by an exception to the contract, nor be a peer of another
+    (peers may import each other, so they could form a cycle): an upward call is a signal the
+    lower app declares (onebuh/signals.py)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c for c in config["contracts"] if c["type"] == "layers"]
+    assert "ignore_imports" not in layers
+    assert all(":" not in layer and "|" not in layer for layer in layers["layers"])
+    assert sorted(layers["layers"]) == sorted(config["root_packages"])
