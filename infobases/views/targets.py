@@ -23,6 +23,7 @@ from ..services.targets import (
     target_add,
     target_check,
     target_delete,
+    target_probe,
     target_update,
 )
 from .common import run
@@ -38,29 +39,39 @@ def _form_errors(form, error) -> None:
         form.add_error(None, error)
 
 
+def _values(data: dict) -> dict:
+    fields = ("endpoint_url", "bucket_name", "region", "prefix", "access_key", "secret_key")
+    return {name: data[name] for name in fields}
+
+
+def _probe_or_refuse(values: dict, *, target=None) -> None:
+    """Wrong keys, bucket or address: the form says why in Russian and nothing is saved."""
+    problem = target_probe(target=target, **values)
+    if problem:
+        raise ValidationError(
+            _("The storage did not accept these settings, nothing is saved: %(reason)s")
+            % {"reason": problem}
+        )
+
+
 @manager_required
 def index(request):
     membership = request.membership
     targets = list(backup_targets_visible_to(membership=membership))
     form = BackupTargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        values = _values(form.cleaned_data)
         try:
+            _probe_or_refuse(values)
             target = target_add(
-                subscriber=membership.subscriber,
-                actor=request.user,
-                endpoint_url=data["endpoint_url"],
-                bucket_name=data["bucket_name"],
-                region=data["region"],
-                prefix=data["prefix"],
-                access_key=data["access_key"],
-                secret_key=data["secret_key"],
+                subscriber=membership.subscriber, actor=request.user, probed=True, **values
             )
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(
-                request, _("The storage is added. Check the connection to be sure copies arrive.")
+                request,
+                _("The storage is added: a test file was written to the bucket and deleted."),
             )
             return redirect("infobases:backup_target", target.pk)
     recent = (
@@ -94,18 +105,14 @@ def detail(request, pk):
     }
     form = BackupTargetForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        values = _values(form.cleaned_data)
+        enabled = form.cleaned_data["enabled"]
         try:
+            # Switching a storage off needs no working bucket (its keys may be revoked).
+            if enabled:
+                _probe_or_refuse(values, target=target)
             target_update(
-                target=target,
-                actor=request.user,
-                endpoint_url=data["endpoint_url"],
-                bucket_name=data["bucket_name"],
-                region=data["region"],
-                prefix=data["prefix"],
-                enabled=data["enabled"],
-                access_key=data["access_key"],
-                secret_key=data["secret_key"],
+                target=target, actor=request.user, enabled=enabled, probed=enabled, **values
             )
         except ValidationError as error:
             _form_errors(form, error)

@@ -365,3 +365,65 @@ def test_a_switched_off_storage_is_not_copied_to_again(client, owner, given_up_c
     assert BackupCopy.objects.get(pk=given_up_copy.pk).status == CopyStatus.FAILED
     row = OutboxMessage.objects.get(kind="infobases.backup_copy")
     assert row.state == OutboxState.FAILED
+
+
+def _form(customer_bucket, **change):
+    return {
+        "endpoint_url": customer_bucket["endpoint"],
+        "bucket_name": customer_bucket["bucket"],
+        "region": "",
+        "prefix": "",
+        "access_key": customer_bucket["access_key"],
+        "secret_key": customer_bucket["secret_key"],
+        "enabled": "on",
+        **change,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"secret_key": "wrong-secret"}, "Хранилище не приняло ключи доступа"),
+        ({"bucket_name": "no-such-bucket"}, "Бакет «no-such-bucket» не найден"),
+    ],
+)
+def test_a_storage_the_bucket_refuses_is_not_added(
+    client, owner, subscriber, customer_bucket, change, expected
+):
+    client.force_login(owner)
+    answer = client.post(reverse("infobases:backup_targets"), _form(customer_bucket, **change))
+    page = answer.content.decode()
+    assert answer.status_code == 200
+    assert "Хранилище не приняло эти настройки, ничего не сохранено" in page and expected in page
+    assert not BackupTarget.objects.exists()
+    assert not AuditEntry.objects.filter(action="infobase.backup_target_add").exists()
+
+
+def test_an_added_storage_was_probed_and_shows_as_working(client, owner, customer_bucket):
+    client.force_login(owner)
+    answer = client.post(reverse("infobases:backup_targets"), _form(customer_bucket), follow=True)
+    assert "тестовый файл записан в бакет и удалён" in answer.content.decode()
+    target = BackupTarget.objects.get()
+    assert target.check_ok is True and target.checked_at is not None
+    assert _keys_in(customer_bucket) == []  # the probe object was deleted
+
+
+def test_a_change_the_bucket_refuses_keeps_the_stored_settings(
+    client, owner, target, customer_bucket
+):
+    client.force_login(owner)
+    url = reverse("infobases:backup_target", args=[target.pk])
+    before = BackupTarget.objects.filter(pk=target.pk).values().get()
+    # Blank keys: the stored ones are probed against the new bucket name.
+    answer = client.post(
+        url, _form(customer_bucket, bucket_name="no-such-bucket", access_key="", secret_key="")
+    )
+    assert answer.status_code == 200
+    assert "Бакет «no-such-bucket» не найден" in answer.content.decode()
+    assert BackupTarget.objects.filter(pk=target.pk).values().get() == before
+    # Switching it off needs no working bucket.
+    form = _form(customer_bucket, secret_key="revoked-secret")
+    del form["enabled"]
+    assert client.post(url, form).status_code == 302
+    target.refresh_from_db()
+    assert target.enabled is False and target.check_ok is None
