@@ -46,6 +46,11 @@ def infobases_visible_to(*, membership: Membership) -> QuerySet:
     return qs
 
 
+def accesses_visible_to(*, membership: Membership) -> QuerySet[InfobaseAccess]:
+    """The grants on the infobases the member sees (the API's access list, managers only there)."""
+    return InfobaseAccess.objects.filter(infobase__in=infobases_visible_to(membership=membership))
+
+
 def placements_visible_to(*, membership: Membership) -> QuerySet[PlacementRequest]:
     """The subscriber's placement requests; managers only (others see none)."""
     if not membership.can_manage:
