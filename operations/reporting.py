@@ -392,9 +392,10 @@ def pdf_parts(
 def write_pdf_report(report: Report, out) -> int:
     """Write a report held in memory into the binary file `out`; returns its page count."""
 
-    return write_pdf_in_parts(
+    figures = write_pdf_in_parts(
         pdf_parts(month=report.month, rows=report.rows, row_count=len(report.rows)), out
     )
+    return figures["pages"]
 
 
 def write_pdf_for_month(*, month: date, out) -> int:
