@@ -25,8 +25,10 @@ from onebuh.files import scratch_dir
 logger = logging.getLogger(__name__)
 
 RENDERER = Path(__file__).resolve().with_name("pdf_render.py")
-# The whole child's run: 100,000 register lines take about 2.5 minutes.
-RENDER_TIMEOUT = 30 * 60
+# The whole child's run: 100,000 register lines take about 2.5 minutes. Below the soft time
+# limit of the task that builds a report (`outbox.deliver`, 600 s), so a stuck child is ended
+# with this error rather than by Celery (which ends the child too: see write_pdf_in_parts).
+RENDER_TIMEOUT = 540
 
 
 class PdfRenderError(RuntimeError):
