@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from onebuh.cache import ProcessCache
 from subscribers.models import Membership
 
 from .access import backups_visible_to, infobases_visible_to, newest_done
@@ -21,23 +22,35 @@ from .provisioning import CLIENT_NAMES, ProvisioningError, get_driver
 LATEST_RELEASES_KEY = "infobases:latest-releases"
 
 
+# Each process keeps the releases it read for ten seconds more (onebuh.cache.ProcessCache): the
+# infobase list then costs no Redis round trip for them (issue 16.4). A change clears this
+# process's copy at once; the other processes show a new release within ten seconds, which no
+# one waiting for an update notices (updates run in the night window).
+LATEST_RELEASES_LOCAL_TTL = 10
+_latest_local = ProcessCache(ttl=LATEST_RELEASES_LOCAL_TTL, size=1)
+
+
 def latest_releases() -> dict[int, Release]:
     """The latest published release of each solution (the catalog is small: one query), kept in
     the cache until a release is saved or deleted (`releases_changed`): the infobase list asks on
     every view."""
-    latest = cache.get(LATEST_RELEASES_KEY)
+    latest = _latest_local.get(LATEST_RELEASES_KEY)
     if latest is not None:
         return latest
-    latest = {}
-    for release in Release.objects.filter(published_at__isnull=False).order_by(
-        "solution_id", "-released_on", "-id"
-    ):
-        latest.setdefault(release.solution_id, release)
-    cache.set(LATEST_RELEASES_KEY, latest, 3600)
+    latest = cache.get(LATEST_RELEASES_KEY)
+    if latest is None:
+        latest = {}
+        for release in Release.objects.filter(published_at__isnull=False).order_by(
+            "solution_id", "-released_on", "-id"
+        ):
+            latest.setdefault(release.solution_id, release)
+        cache.set(LATEST_RELEASES_KEY, latest, 3600)
+    _latest_local.set(LATEST_RELEASES_KEY, latest)
     return latest
 
 
 def releases_changed(**kwargs) -> None:
+    _latest_local.clear()
     cache.delete(LATEST_RELEASES_KEY)
 
 

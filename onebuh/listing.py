@@ -4,9 +4,11 @@ formatter) done once per page, or by plain string formatting (bench/bench_http.p
 as the bulk of a list page's time)."""
 
 import datetime
+import functools
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 _KEY = 987654321  # a key no real row has: it marks where the key goes in the reversed URL
@@ -23,6 +25,18 @@ class UrlPattern:
 
     def __call__(self, pk) -> str:
         return f"{self.head}{int(pk)}{self.tail}"
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_url(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def fixed_url(name: str) -> str:
+    """`reverse(name)` for a URL without arguments, reversed once per process (the layout's
+    twenty links on every page, the dashboard's checklist). Keyed by the script prefix and the
+    URL conf, the two things besides the name a reversal depends on here (no per-language URLs)."""
+    return _fixed_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 def choice_labels(choices) -> dict[str, str]:

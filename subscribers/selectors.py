@@ -2,16 +2,20 @@
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from billing.selectors import tariff_value
 from infobases.hooks import infobases_first_steps
+from onebuh.cache import ProcessCache
+from onebuh.compiled import FixedQuery
+from onebuh.listing import fixed_url
 
 from .models import Invitation, Membership, Subscriber, TermsVersion
 
 CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
+TERMS_LOCAL_TTL = 10
+_terms_local = ProcessCache(ttl=TERMS_LOCAL_TTL)
 
 
 def memberships_with_current(*, user, session) -> tuple[list[Membership], Membership | None]:
@@ -35,31 +39,42 @@ def membership_current(*, user, session) -> Membership | None:
 
 
 def terms_current() -> TermsVersion | None:
-    """The latest published terms; cached, because every panel request asks."""
-    terms = cache.get(TERMS_CACHE_KEY)
+    """The latest published terms; cached, because every panel request asks: in Redis until a
+    publication deletes it (300 s at most), and in each process for TERMS_LOCAL_TTL seconds so a
+    page costs no round trip for it (issue 16.4). A new version counts as accepted from a
+    person's first request under it (TermsMiddleware): in the other processes that begins at
+    most ten seconds after publication, which changes nobody's rights."""
+    terms = _terms_local.get(TERMS_CACHE_KEY)
     if terms is None:
-        terms = TermsVersion.objects.order_by("-published_at", "-pk").first() or False
-        cache.set(TERMS_CACHE_KEY, terms, 300)
+        terms = cache.get(TERMS_CACHE_KEY)
+        if terms is None:
+            terms = TermsVersion.objects.order_by("-published_at", "-pk").first() or False
+            cache.set(TERMS_CACHE_KEY, terms, 300)
+        _terms_local.set(TERMS_CACHE_KEY, terms)
     return terms or None
 
 
 def terms_forget_current() -> None:
+    _terms_local.clear()
     cache.delete(TERMS_CACHE_KEY)
+
+
+# Compiled once per process (onebuh.compiled): the five subqueries' compilation cost more than
+# the database's answer on every dashboard view (issue 16.4).
+_FIRST_STEPS = FixedQuery(
+    lambda subscriber_id: Subscriber.objects.filter(pk=subscriber_id).values(
+        has_tariff=tariff_value("pk"),
+        invited=Exists(Invitation.objects.filter(subscriber_id=OuterRef("pk"))),
+        **infobases_first_steps(),
+    )
+)
 
 
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
     colleagues → their access → first backup. None once every step is done. One query."""
 
-    state = (
-        Subscriber.objects.filter(pk=subscriber.pk)
-        .values(
-            has_tariff=tariff_value("pk"),
-            invited=Exists(Invitation.objects.filter(subscriber_id=OuterRef("pk"))),
-            **infobases_first_steps(),
-        )
-        .get()
-    )
+    (state,) = _FIRST_STEPS.rows(subscriber_id=subscriber.pk)
     colleagues = member_count > 1 or state["invited"]
     steps = [
         (_("Choose a tariff"), "billing:tariffs", state["has_tariff"] is not None),
@@ -69,6 +84,6 @@ def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
         (_("Make the first backup"), "infobases:backups", state["has_backup"]),
     ]
     rows = [
-        {"title": title, "url": reverse(name), "done": bool(done)} for title, name, done in steps
+        {"title": title, "url": fixed_url(name), "done": bool(done)} for title, name, done in steps
     ]
     return None if all(row["done"] for row in rows) else rows

@@ -4,6 +4,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
+from onebuh.listing import fixed_url
+
 register = template.Library()
 
 
@@ -20,3 +22,7 @@ def markdown(value: str) -> str:
     escaped (markdown-it's `html` option off), so the output is safe to mark as such."""
     renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     return mark_safe(renderer.render(value or ""))  # noqa: S308 — html off: the source is escaped
+
+
+# `{% url name %}` for a URL without arguments, reversed once per process (onebuh.listing).
+register.simple_tag(fixed_url, name="fixed_url")
