@@ -8,9 +8,9 @@ from billing.selectors import tariff_value
 from infobases.hooks import infobases_first_steps
 from onebuh.cache import ProcessCache
 from onebuh.compiled import FixedQuery
-from onebuh.listing import fixed_url
+from onebuh.listing import choice_labels, fixed_url, local_datetime
 
-from .models import Invitation, Membership, Subscriber, TermsVersion
+from .models import Invitation, Membership, Subscriber, SubscriberStateChange, TermsVersion
 
 CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
@@ -87,3 +87,25 @@ def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
         {"title": title, "url": fixed_url(name), "done": bool(done)} for title, name, done in steps
     ]
     return None if all(row["done"] for row in rows) else rows
+
+
+_STATE_HISTORY = FixedQuery(
+    lambda subscriber_id: (
+        SubscriberStateChange.objects.filter(subscriber_id=subscriber_id)
+        .order_by("-at", "-id")
+        .values("at", "event", "cause")[:5]
+    )
+)
+
+
+def state_history(*, subscriber) -> list[dict]:
+    """The dashboard's last five state changes as text (compiled once: onebuh.compiled)."""
+    events = choice_labels(SubscriberStateChange.Event)
+    return [
+        {
+            "at": local_datetime(row["at"]),
+            "event": events.get(row["event"], row["event"]),
+            "cause": row["cause"],
+        }
+        for row in _STATE_HISTORY.rows(subscriber_id=subscriber.pk)
+    ]

@@ -34,7 +34,7 @@ from .common import run
 @member_required
 def index(request):
     membership = request.membership
-    placements = placements_visible_to(membership=membership).select_related("solution")
+    placements = placements_visible_to(membership=membership)
     return render(
         request,
         "infobases/index.html",
