@@ -5,6 +5,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from onebuh.cache import ProcessCache
+from onebuh.compiled import FixedQuery
+from onebuh.listing import choice_labels, local_datetime
 from subscribers.models import Membership
 
 from .access import backups_visible_to, infobases_visible_to, newest_done
@@ -13,6 +15,8 @@ from .models import (
     BackupStatus,
     InfobaseAccess,
     Operation,
+    PlacementRequest,
+    PlacementStatus,
     Release,
     ScheduledUpdate,
     UpdateStatus,
@@ -52,6 +56,32 @@ def latest_releases() -> dict[int, Release]:
 def releases_changed(**kwargs) -> None:
     _latest_local.clear()
     cache.delete(LATEST_RELEASES_KEY)
+
+
+# The infobase list's latest placement requests (managers), compiled once (onebuh.compiled).
+_PLACEMENTS = FixedQuery(
+    lambda subscriber_id: (
+        PlacementRequest.objects.filter(subscriber_id=subscriber_id)
+        .order_by("-created_at")
+        .values("name", "original_name", "size_bytes", "created_at", "status")[:5]
+    )
+)
+
+
+def placement_rows(*, membership: Membership) -> list[dict]:
+    """The subscriber's five latest placement requests as text, for managers only (the rule of
+    placements_visible_to: others see none)."""
+    if not membership.can_manage:
+        return []
+    statuses = choice_labels(PlacementStatus)
+    return [
+        {
+            **row,
+            "created": local_datetime(row["created_at"]),
+            "status": statuses.get(row["status"], row["status"]),
+        }
+        for row in _PLACEMENTS.rows(subscriber_id=membership.subscriber_id)
+    ]
 
 
 def infobase_list(*, membership: Membership) -> list:

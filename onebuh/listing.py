@@ -49,6 +49,16 @@ def local_datetime(value: datetime.datetime | None) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
+def local_datetimes():
+    """local_datetime for the many cells of one page: the time zone looked up once."""
+    zone = timezone.get_current_timezone()
+
+    def formatted(value: datetime.datetime | None) -> str:
+        return value.astimezone(zone).strftime("%d.%m.%Y %H:%M") if value else ""
+
+    return formatted
+
+
 def local_date(value: datetime.date | datetime.datetime | None) -> str:
     """ "24.11.2026", as `|date:"d.m.Y"` shows it (a moment in the portal's time zone)."""
     if value is None:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse, set_script_prefix
 
-from infobases.models import Release
+from infobases.models import PlacementRequest, Release
 from infobases.selectors import LATEST_RELEASES_KEY, LATEST_RELEASES_LOCAL_TTL, latest_releases
 from onebuh import cache as onebuh_cache
 from onebuh.cache import ProcessCache
@@ -172,3 +172,49 @@ def test_a_fixed_query_refuses_an_argument_written_into_its_sql():
     )
     with pytest.raises(RuntimeError, match="written into the compiled query"):
         query.rows(subscriber_id=1)
+
+
+def test_the_sidebar_rendered_once_still_follows_the_page_and_the_role(client, owner, member):
+    billing = f'href="{reverse("billing:index")}"'
+    client.force_login(owner)
+    page = client.get(reverse("billing:index")).content.decode()
+    assert f'{billing} class="active"' in page
+    page = client.get(reverse("subscribers:dashboard")).content.decode()
+    assert f'{billing} class=""' in page
+    assert f'href="{reverse("subscribers:dashboard")}" class="active"' in page
+    client.force_login(member)  # a plain user sees no billing, whatever was rendered before
+    page = client.get(reverse("subscribers:dashboard")).content.decode()
+    assert billing not in page
+    assert f'href="{reverse("subscribers:dashboard")}" class="active"' in page
+
+
+def test_the_infobase_list_shows_the_latest_placement_requests_to_managers_only(
+    client, owner, member, subscriber
+):
+    start = datetime.datetime(2026, 11, 2, 10, 5, tzinfo=datetime.UTC)
+    for n in range(6):
+        PlacementRequest.objects.create(
+            subscriber=subscriber,
+            name=f"База {n}",
+            original_name=f"base{n}.dt",
+            file=f"placements/{n}.dt",
+            size_bytes=2048,
+            sha256="0" * 64,
+            created_at=start + datetime.timedelta(days=n),
+        )
+    PlacementRequest.objects.create(
+        subscriber=SubscriberFactory(),
+        name="Чужая база",
+        original_name="other.dt",
+        file="placements/other.dt",
+        size_bytes=1,
+        sha256="0" * 64,
+    )
+    client.force_login(owner)
+    page = client.get(reverse("infobases:index")).content.decode()
+    assert [n for n in range(6) if f"base{n}.dt" in page] == [1, 2, 3, 4, 5]  # the latest five
+    assert page.index("base5.dt") < page.index("base1.dt")  # newest first
+    assert "07.11.2026 15:05" in page and "Новая" in page and "2,0" in page  # Almaty time
+    assert "other.dt" not in page
+    client.force_login(member)
+    assert "base5.dt" not in client.get(reverse("infobases:index")).content.decode()

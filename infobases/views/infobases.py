@@ -15,7 +15,6 @@ from ..access import (
     infobase_for_manager,
     infobase_for_member,
     member_for_access,
-    placements_visible_to,
 )
 from ..forms import AccessForm, InfobaseAddForm, LockForm, RenameForm
 from ..models import Solution
@@ -26,6 +25,7 @@ from ..selectors import (
     infobase_sessions,
     own_access,
     own_login,
+    placement_rows,
     recent_operations,
 )
 from .common import run
@@ -34,11 +34,13 @@ from .common import run
 @member_required
 def index(request):
     membership = request.membership
-    placements = placements_visible_to(membership=membership)
     return render(
         request,
         "infobases/index.html",
-        {"infobases": infobase_list(membership=membership), "placements": placements[:5]},
+        {
+            "infobases": infobase_list(membership=membership),
+            "placements": placement_rows(membership=membership),
+        },
     )
 
 
