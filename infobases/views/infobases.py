@@ -16,6 +16,7 @@ from ..access import (
     infobase_for_member,
     member_for_access,
 )
+from ..badges import infobase_rows
 from ..forms import AccessForm, InfobaseAddForm, LockForm, RenameForm
 from ..models import Solution
 from ..selectors import (
@@ -34,11 +35,13 @@ from .common import run
 @member_required
 def index(request):
     membership = request.membership
+    infobases = infobase_list(membership=membership)
     return render(
         request,
         "infobases/index.html",
         {
-            "infobases": infobase_list(membership=membership),
+            "infobases": infobases,
+            "rows": infobase_rows(infobases),
             "placements": placement_rows(membership=membership),
         },
     )
