@@ -8,11 +8,10 @@ Run by bench/run.py (`make bench`) on the benchmark database. Emails are queued,
 import datetime
 import time
 
-from common import scale, setup, timed
+from common import analyze, scale, setup, timed
 
 setup()
 
-from django.db import connection  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -36,24 +35,18 @@ def _settle(invoices) -> None:
     invoices.update(paid_amount=F("amount_due"), status=InvoiceStatus.PAID)
 
 
-def _analyze() -> None:
-    """Fresh statistics after bulk inserts, as autovacuum keeps them in production."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def main() -> None:
     started = time.perf_counter()
     ids = generate_subscribers(count=SUBSCRIBERS, seed=7)
     load.generate(subscriber_ids=ids, seed=7)
-    _analyze()
+    analyze()
     print(f"setup: {len(ids)} subscribers in {time.perf_counter() - started:.1f} s")
     now = timezone.now()
     print(f"{SUBSCRIBERS} subscribers, {OVERDUE} overdue, {RESUMED} of them pay")
     invoices = timed("monthly run (invoices)", billing_run, now=now)
     mine = Invoice.objects.filter(subscriber_id__in=ids)
     _settle(mine.filter(subscriber_id__in=ids[OVERDUE:]))
-    _analyze()
+    analyze()
     due = max(i.due_date for i in invoices)
     after_due = now + datetime.timedelta(days=(due - timezone.localdate(now)).days + 1)
     suspended = timed("suspension pass (suspended)", subscribers_suspend_overdue, now=after_due)

@@ -9,11 +9,10 @@ unknown payers (they wait in the queue), 400 debits and 300 to another account (
 import datetime
 import time
 
-from common import setup, timed
+from common import analyze, setup, timed
 
 setup()
 
-from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from billing import load  # noqa: E402
@@ -80,8 +79,7 @@ def main() -> None:
     ids = generate_subscribers(count=SUBSCRIBERS, seed=11)
     load.generate(subscriber_ids=ids, seed=11)
     billing_run(now=timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
     raw = _statement(ids, timezone.localdate(), run=f"{int(time.time())}-")
     print(
         f"setup: {len(ids)} subscribers, {len(raw) // 1024} KiB statement in "

@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from infobases.hooks import infobases_names_for_subscriber
 from onebuh.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline, admin_view_permissions
+from onebuh.signals import send_merged
 
 from .documents import pdf_response, statement_pdf
 from .forms import CorrectionForm, SuspendForm
@@ -30,6 +30,7 @@ from .services import (
     subscriber_suspend_manually,
     subscriber_terminate,
 )
+from .signals import held_data_requested
 
 
 class LedgerInline(ReadOnlyInline):
@@ -99,7 +100,8 @@ def confirmation_facts(*, subscriber, action) -> dict:
         "subscription": subscription_for(subscriber=subscriber),
     }
     if action == "terminate":
-        facts["infobases"] = infobases_names_for_subscriber(subscriber=subscriber)
+        # infobases names its bases that still hold data (billing/signals.py).
+        facts.update(send_merged(held_data_requested, sender="billing", subscriber=subscriber))
         # As subscriber_terminate dates it: 30 days from the moment of termination (3.6).
         facts["purge_on"] = timezone.localdate(
             timezone.now() + datetime.timedelta(days=PURGE_AFTER_DAYS)

@@ -46,6 +46,11 @@ def infobases_visible_to(*, membership: Membership) -> QuerySet:
     return qs
 
 
+def accesses_visible_to(*, membership: Membership) -> QuerySet[InfobaseAccess]:
+    """The grants on the infobases the member sees (the API's access list, managers only there)."""
+    return InfobaseAccess.objects.filter(infobase__in=infobases_visible_to(membership=membership))
+
+
 def placements_visible_to(*, membership: Membership) -> QuerySet[PlacementRequest]:
     """The subscriber's placement requests; managers only (others see none)."""
     if not membership.can_manage:
@@ -163,6 +168,19 @@ def backup_copies_visible_to(*, membership: Membership) -> QuerySet[BackupCopy]:
     if not membership.can_manage:
         return BackupCopy.objects.none()
     return BackupCopy.objects.filter(target__subscriber_id=membership.subscriber_id)
+
+
+def backup_copy_for_manager(*, membership: Membership, pk) -> BackupCopy:
+    """A copy of one of the subscriber's backups to its own storage; owners and administrators
+    only, anyone else (or another subscriber's copy) gets 404."""
+    if not membership.can_manage:
+        raise Http404
+    return get_for_member(
+        BackupCopy.objects.select_related("target__subscriber", "backup"),
+        membership=membership,
+        pk=pk,
+        field="target__subscriber",
+    )
 
 
 def backup_target_for_manager(*, membership: Membership, pk) -> BackupTarget:

@@ -16,3 +16,22 @@ class InfobasesConfig(AppConfig):
         post_delete.connect(
             releases_changed, sender=Release, dispatch_uid="releases_changed_delete"
         )
+
+        # The lower apps' call points (onebuh/signals.py): billing's suspension, resume, purge
+        # and tariff checks, subscribers' member changes and dashboard.
+        from billing import signals as billing_signals
+        from subscribers import signals as subscribers_signals
+
+        from . import receivers
+
+        for signal, receiver in (
+            (billing_signals.subscribers_blocked, receivers.block_on_suspension),
+            (billing_signals.subscribers_unblocked, receivers.unblock_on_resume),
+            (billing_signals.subscribers_purging, receivers.purge_data),
+            (billing_signals.usage_requested, receivers.tariff_usage),
+            (billing_signals.held_data_requested, receivers.held_data),
+            (subscribers_signals.memberships_removing, receivers.end_member_access),
+            (subscribers_signals.memberships_lowered, receivers.lower_member_access),
+            (subscribers_signals.first_steps_requested, receivers.first_steps),
+        ):
+            signal.connect(receiver, dispatch_uid=f"infobases.{receiver.__name__}")

@@ -1,4 +1,7 @@
-"""What billing asks of the infobase layer. Billing calls these; the infobases app implements them.
+"""What the apps below ask of the infobase layer: billing's suspension, resume, purge and tariff
+counts, subscribers' member removal, role change and dashboard. They never import this module;
+they send their signals (billing/signals.py, subscribers/signals.py) and `infobases.receivers`
+calls these.
 
 All take ids and work set-based (a fixed number of queries whatever the number of subscribers),
 inside the caller's transaction: rows are marked here, synchronously; the cluster calls are

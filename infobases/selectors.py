@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from onebuh.cache import ProcessCache
@@ -19,11 +20,22 @@ from .models import (
     PlacementStatus,
     Release,
     ScheduledUpdate,
+    Solution,
     UpdateStatus,
 )
 from .provisioning import CLIENT_NAMES, ProvisioningError, get_driver
 
 LATEST_RELEASES_KEY = "infobases:latest-releases"
+
+
+def solutions_published():
+    """The catalog an infobase is created from (the API's list, the add form's choices)."""
+    return Solution.objects.filter(is_published=True)
+
+
+def solution_published(*, code: str) -> Solution:
+    """A published solution by its code, or 404."""
+    return get_object_or_404(solutions_published(), code=code)
 
 
 # Each process keeps the releases it read for ten seconds more (onebuh.cache.ProcessCache): the

@@ -35,6 +35,7 @@ urlpatterns = [
     path("backups/<int:pk>/download/", backups.download, name="backup_download"),
     path("backups/<int:pk>/restore/", backups.restore, name="backup_restore"),
     path("backups/file/<str:token>/", backups.download_file, name="backup_file"),
+    path("backups/copies/<int:pk>/retry/", targets.copy_retry, name="backup_copy_retry"),
     path("backups/storage/", targets.index, name="backup_targets"),
     path("backups/storage/<int:pk>/", targets.detail, name="backup_target"),
     path("backups/storage/<int:pk>/check/", targets.check, name="backup_target_check"),

@@ -3,7 +3,10 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core import checks
+
+from onebuh import files
 
 ALMATY_OFFSET_SINCE_2024_03 = timedelta(hours=5)
 
@@ -34,3 +37,24 @@ def zone_offset_errors(zone: str) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+@checks.register("files", deploy=True)
+def check_big_files_bypass_the_portal(app_configs=None, **kwargs):
+    """Issue 16: the portal never streams multi-GB bodies itself. On object storage downloads
+    are presigned URLs; on the file system only X-Accel-Redirect hands them to the front server
+    (the embedded default, `make run`, streams them: fine for one person on one machine)."""
+    if files.is_object_storage(files.storage_for("infobases")):
+        return []
+    if settings.ONEBUH_X_ACCEL_REDIRECT_PREFIX:
+        return []
+    return [
+        checks.Warning(
+            "Backups and uploaded .dt files are on this machine's disk and "
+            "ONEBUH_X_ACCEL_REDIRECT_PREFIX is not set: downloads of backups stream through "
+            "gunicorn.",
+            hint="Set ONEBUH_S3_BUCKET (object storage) or put nginx in front with an internal "
+            "location for ONEBUH_X_ACCEL_REDIRECT_PREFIX (README, Scaling out).",
+            id="onebuh.W001",
+        )
+    ]

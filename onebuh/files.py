@@ -21,6 +21,7 @@ import mimetypes
 import os
 import shutil
 import tempfile
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -214,6 +215,23 @@ def multipart_part_url(
         },
         ExpiresIn=seconds,
     )
+
+
+def direct_upload_origin(*, alias: str) -> str:
+    """The origin the browser PUTs upload parts to on object storage ("" on the file system),
+    for the upload page's Content-Security-Policy (connect-src): taken from a presigned URL, so
+    it is right for path- and virtual-host-style addressing alike (signing is local, no call)."""
+    storage = storage_for(alias)
+    if not is_object_storage(storage):
+        return ""
+    client, bucket = _s3(storage)
+    url = client.generate_presigned_url(
+        "upload_part",
+        Params={"Bucket": bucket, "Key": _key(storage, "origin"), "UploadId": "x", "PartNumber": 1},
+        ExpiresIn=60,
+    )
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def multipart_parts(*, alias: str, name: str, upload_id: str) -> list[dict]:

@@ -7,6 +7,10 @@ SECRET_KEY-derived key stay readable after ONEBUH_FIELD_KEY is set (MultiFernet 
 an installation can move to a dedicated key without re-entering anything; a new seal always uses
 the first key. Rotating SECRET_KEY without ONEBUH_FIELD_KEY makes sealed values unreadable
 (`unseal` answers None and the owner is asked to enter the keys again).
+
+Each kind of secret has its own purpose label, so the SECRET_KEY-derived keys differ by purpose
+(a customer's bucket keys and the 1C passwords of issue 14 are not sealed under one key); the
+dedicated key, when set, seals every purpose.
 """
 
 import base64
@@ -20,7 +24,11 @@ def _key(secret: str, label: str) -> bytes:
     return base64.urlsafe_b64encode(hashlib.sha256(f"{label}:{secret}".encode()).digest())
 
 
-def _fernet() -> MultiFernet:
+FIELDS = "onebuh-sealed-fields"
+ONEC_PASSWORDS = "onebuh-1c-passwords"
+
+
+def _fernet(purpose: str) -> MultiFernet:
     keys = []
     dedicated = getattr(settings, "ONEBUH_FIELD_KEY", "")
     if dedicated:
@@ -28,19 +36,19 @@ def _fernet() -> MultiFernet:
             keys.append(Fernet(dedicated.encode()))
         except ValueError:  # not a Fernet key: any long secret will do
             keys.append(Fernet(_key(dedicated, "onebuh-field-key")))
-    keys.append(Fernet(_key(settings.SECRET_KEY, "onebuh-sealed-fields")))
+    keys.append(Fernet(_key(settings.SECRET_KEY, purpose)))
     return MultiFernet(keys)
 
 
-def seal(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode()
+def seal(value: str, *, purpose: str = FIELDS) -> str:
+    return _fernet(purpose).encrypt(value.encode()).decode()
 
 
-def unseal(token: str) -> str | None:
+def unseal(token: str, *, purpose: str = FIELDS) -> str | None:
     """The value, or None when the token is empty or was sealed with a key we no longer have."""
     if not token:
         return None
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        return _fernet(purpose).decrypt(token.encode()).decode()
     except InvalidToken:
         return None

@@ -17,3 +17,12 @@ class OperationsConfig(AppConfig):
         post_delete.connect(works_banner_forget, sender=TechnicalWork, dispatch_uid="works-banner")
         for through in (TechnicalWork.subscribers.through, TechnicalWork.solutions.through):
             m2m_changed.connect(works_banner_forget, sender=through, dispatch_uid="works-banner")
+
+        # The ticket page's customer context lists the incidents (onebuh/signals.py).
+        from support.signals import customer_context_requested
+
+        from .receivers import incidents_beside_ticket
+
+        customer_context_requested.connect(
+            incidents_beside_ticket, dispatch_uid="operations.incidents_beside_ticket"
+        )

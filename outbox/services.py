@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import OutboxMessage
+from .models import OutboxMessage, OutboxState
 from .registry import handler_for
 from .workers import task_send
 
@@ -87,6 +87,29 @@ def outbox_enqueue_many(items: Iterable[dict]) -> list[OutboxMessage]:
         return []
     outbox_kick()
     return created
+
+
+@transaction.atomic
+def outbox_owe_again(*, kind: str, payload: dict, dedupe_key: str) -> None:
+    """Owe the side effect named by `dedupe_key` once more, now and with its attempts anew
+    (a customer asks again after fixing what made it fail): its row, waiting out a back-off,
+    failed for good or sent, goes back to pending; without a row one is owed. A row a worker
+    holds right now is left to it (its outcome is the one that counts)."""
+    again = (
+        OutboxMessage.objects.filter(dedupe_key=dedupe_key, kind=kind)
+        .exclude(state=OutboxState.SENDING)
+        .update(
+            state=OutboxState.PENDING,
+            attempts=0,
+            available_at=timezone.now(),
+            last_error="",
+            payload=payload,
+        )
+    )
+    if again:
+        outbox_kick()
+    else:
+        outbox_enqueue(kind=kind, payload=payload, dedupe_key=dedupe_key)
 
 
 def _kick_now() -> None:

@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     BACKUP_TARGET_ADD = "infobase.backup_target_add", _("Own storage for copies added")
     BACKUP_TARGET_CHANGE = "infobase.backup_target_change", _("Own storage for copies changed")
     BACKUP_TARGET_DELETE = "infobase.backup_target_delete", _("Own storage for copies deleted")
+    BACKUP_COPY_RETRY = "infobase.backup_copy_retry", _("Copy to own storage asked again")
     INFOBASE_CREATE = "infobase.create", _("Infobase created")
     INFOBASE_DELETE = "infobase.delete", _("Infobase deleted")
     INFOBASE_LOCK_CLEAR = "infobase.lock_clear", _("Infobase lock cleared")

@@ -1,7 +1,9 @@
 """Staff roles are Django groups whose permissions each app declares in its own roles.py.
 
 An app's `roles.py` holds `ROLE_PERMISSIONS = {StaffRole.X: ["app_label.codename", ...]}`;
-`sync_staff_groups` (run after every migrate and by `seed_demo`) makes the groups match.
+`sync_staff_groups` (run after every migrate and by `seed_demo`) makes the groups match. The
+outbox, the layer under every app, may not import StaffRole: its permissions (staff see owed side
+effects that failed or got stuck and retry them) are declared here.
 """
 
 import importlib
@@ -27,6 +29,8 @@ GROUP_NAMES = {
     StaffRole.ADMINISTRATOR: "Администратор",
 }
 
+OUTBOX_PERMISSIONS = ["outbox.view_outboxmessage", "outbox.change_outboxmessage"]
+
 ROLE_PERMISSIONS = {
     StaffRole.OPERATOR_ENGINEER: [
         "subscribers.view_subscriber",
@@ -37,6 +41,7 @@ ROLE_PERMISSIONS = {
         "subscribers.view_auditentry",
         "subscribers.view_partnerfirm",
         "subscribers.view_termsversion",
+        *OUTBOX_PERMISSIONS,
     ],
     StaffRole.PARTNER_CONSULTANT: [
         "subscribers.view_subscriber",
@@ -63,6 +68,7 @@ ROLE_PERMISSIONS = {
         "subscribers.view_termsversion",
         "subscribers.add_termsversion",
         "auth.view_group",
+        *OUTBOX_PERMISSIONS,
     ],
 }
 

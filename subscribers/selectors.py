@@ -4,13 +4,13 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from billing.selectors import tariff_value
-from infobases.hooks import infobases_first_steps
 from onebuh.cache import ProcessCache
 from onebuh.compiled import FixedQuery
 from onebuh.listing import choice_labels, fixed_url, local_datetime
+from onebuh.signals import send_merged
 
 from .models import Invitation, Membership, Subscriber, SubscriberStateChange, TermsVersion
+from .signals import first_steps_requested
 
 CURRENT_SUBSCRIBER_SESSION_KEY = "onebuh_subscriber_id"
 TERMS_CACHE_KEY = "subscribers:terms:current"
@@ -60,20 +60,20 @@ def terms_forget_current() -> None:
 
 
 # Compiled once per process (onebuh.compiled): the five subqueries' compilation cost more than
-# the database's answer on every dashboard view (issue 16.4).
+# the database's answer on every dashboard view (issue 16.4). The apps' receivers give their
+# expressions at that first compilation (connected at start-up, in AppConfig.ready).
 _FIRST_STEPS = FixedQuery(
     lambda subscriber_id: Subscriber.objects.filter(pk=subscriber_id).values(
-        has_tariff=tariff_value("pk"),
         invited=Exists(Invitation.objects.filter(subscriber_id=OuterRef("pk"))),
-        **infobases_first_steps(),
+        **send_merged(first_steps_requested, sender="subscribers"),
     )
 )
 
 
 def first_steps(*, subscriber, member_count: int) -> list[dict] | None:
     """The dashboard's checklist for a new subscriber (issue 14): tariff → first base →
-    colleagues → their access → first backup. None once every step is done. One query."""
-
+    colleagues → their access → first backup. None once every step is done. One query: billing
+    and infobases give their steps' expressions (subscribers/signals.py)."""
     (state,) = _FIRST_STEPS.rows(subscriber_id=subscriber.pk)
     colleagues = member_count > 1 or state["invited"]
     steps = [

@@ -8,11 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.services import api_tokens_revoke_for
-from infobases.hooks import infobases_access_end_for_members, infobases_access_lower_for_members
 from onebuh.emails import send_templated_email
 from onebuh.errors import Conflict
 from onebuh.limits import limit_hit
+from onebuh.signals import send_merged
 
 from .audit import audit_record
 from .audit_actions import AuditAction
@@ -30,6 +29,7 @@ from .models import (
     User,
 )
 from .selectors import terms_forget_current
+from .signals import memberships_lowered, memberships_removing, password_changed
 from .states import subscribers_transition, transition_for
 from .terms import shipped_version
 
@@ -229,21 +229,22 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    lowered = 0
+    ended = {}
     if not membership.can_manage and old_role in MANAGER_ROLES:
-        lowered = infobases_access_lower_for_members(
-            membership_ids=[membership.pk], to_role="user", actor=actor
+        # infobases makes the member's 1C users plain users (subscribers/signals.py).
+        ended = send_merged(
+            memberships_lowered,
+            sender="subscribers",
+            membership_ids=[membership.pk],
+            to_role="user",
+            actor=actor,
         )
     audit_record(
         action=AuditAction.MEMBER_ROLE_CHANGE,
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
-        data={
-            "from": old_role,
-            "to": role,
-            **({"infobase_users_lowered": lowered} if lowered else {}),
-        },
+        data={"from": old_role, "to": role, **{key: n for key, n in ended.items() if n}},
     )
     return membership
 
@@ -263,21 +264,16 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     )
     if membership is None:
         return  # Removed already by someone else.
-    users = infobases_access_end_for_members(membership_ids=[membership.pk], actor=actor)
-    tokens = api_tokens_revoke_for(
-        membership_ids=[membership.pk], reason="member.remove", actor=actor
+    # infobases removes the member's 1C users, api revokes their tokens (subscribers/signals.py).
+    ended = send_merged(
+        memberships_removing, sender="subscribers", membership_ids=[membership.pk], actor=actor
     )
     audit_record(
         action=AuditAction.MEMBER_REMOVE,
         subscriber=membership.subscriber,
         actor=actor,
         target=membership,
-        data={
-            "email": membership.user.email,
-            "role": membership.role,
-            "infobase_users": users,
-            "api_tokens": tokens,
-        },
+        data={"email": membership.user.email, "role": membership.role, **ended},
     )
     membership.delete()
 
@@ -288,7 +284,9 @@ def user_password_changed(*, user: User, how: str, ip: str | None = None) -> int
     person's API tokens are revoked (issue 18; GitHub does the same on a reset — sessions were
     already cut, tokens were not) and the account's own address is told. Returns how many
     tokens were revoked."""
-    revoked = api_tokens_revoke_for(user=user, reason=f"password.{how}", actor=user)
+    # api revokes the person's tokens (subscribers/signals.py).
+    ended = send_merged(password_changed, sender="subscribers", user=user, how=how)
+    revoked = ended.get("api_tokens", 0)
     audit_record(
         action=AuditAction.PASSWORD_CHANGE,
         actor=user,

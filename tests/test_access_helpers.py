@@ -14,11 +14,17 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from infobases.models import BackupTarget, UploadSession
+from infobases.models import UploadSession
 from subscribers.models import MemberRole
 from support.services import onec_token_issue
 from tests.factories import InvitationFactory, MembershipFactory, SubscriberFactory
-from tests.infobases.factories import AccessFactory, BackupFactory, InfobaseFactory
+from tests.infobases.factories import (
+    AccessFactory,
+    BackupFactory,
+    InfobaseFactory,
+    backup_target_of,
+    failed_copy_of,
+)
 
 APPS = ("subscribers", "billing", "infobases", "support", "operations", "api")
 
@@ -58,14 +64,11 @@ def _backup(subscriber):
 
 
 def _backup_target(subscriber):
-    target = BackupTarget.objects.create(
-        subscriber=subscriber,
-        endpoint_url="https://s3.example.kz",
-        bucket="own-copies",
-        access_key_sealed="x",
-        secret_key_sealed="x",
-    )
-    return {"pk": target.pk}
+    return {"pk": backup_target_of(subscriber).pk}
+
+
+def _backup_copy(subscriber):
+    return {"pk": failed_copy_of(subscriber).pk}
 
 
 def _onec_token(subscriber):
@@ -83,6 +86,7 @@ MANAGER_HELPERS = {
     ("infobases.access", "backup_for_manager"): _backup,
     ("infobases.access", "member_for_access"): _member,
     ("infobases.access", "backup_target_for_manager"): _backup_target,
+    ("infobases.access", "backup_copy_for_manager"): _backup_copy,
     ("support.access", "onec_token_for_manager"): _onec_token,
 }
 

@@ -1,7 +1,6 @@
 """Infobases (1.2): the catalog to choose from, list, create, rename, delete, sessions, access."""
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -10,13 +9,19 @@ from rest_framework.response import Response
 from infobases import services
 from infobases.access import (
     access_for_manager,
+    accesses_visible_to,
     infobase_for_manager,
     infobase_for_member,
-    infobases_visible_to,
     member_for_access,
 )
-from infobases.models import AccessRole, InfobaseAccess, InfobaseStatus, Solution
-from infobases.selectors import infobase_list, infobase_sessions, session_owned_by
+from infobases.models import AccessRole, InfobaseStatus
+from infobases.selectors import (
+    infobase_list,
+    infobase_sessions,
+    session_owned_by,
+    solution_published,
+    solutions_published,
+)
 
 from ..permissions import IsManager, ManagerWrites
 from .base import ApiView, CodeField, TextField, nested
@@ -47,7 +52,7 @@ class SolutionListApi(ApiView):
         ),
     )
     def get(self, request):
-        return self.paginated(Solution.objects.filter(is_published=True), self.OutputSerializer)
+        return self.paginated(solutions_published(), self.OutputSerializer)
 
 
 class InfobaseOutput(serializers.Serializer):
@@ -122,7 +127,7 @@ class InfobaseListApi(ApiView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        solution = get_object_or_404(Solution, code=values["solution"], is_published=True)
+        solution = solution_published(code=values["solution"])
         infobase = services.infobase_create(
             subscriber=self.membership.subscriber,
             solution=solution,
@@ -271,9 +276,7 @@ class AccessListApi(ApiView):
     )
     def get(self, request):
         filters = self.filters(self.FilterSerializer)
-        grants = InfobaseAccess.objects.filter(
-            infobase__in=infobases_visible_to(membership=self.membership)
-        ).select_related("membership__user")
+        grants = accesses_visible_to(membership=self.membership).select_related("membership__user")
         if "infobase" in filters:
             grants = grants.filter(infobase_id=filters["infobase"])
         if "member" in filters:

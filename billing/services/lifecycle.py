@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.services import api_tokens_revoke_for
 from billing.models import (
     Invoice,
     InvoiceStatus,
@@ -19,11 +18,13 @@ from billing.models import (
 )
 from billing.periods import PURGE_AFTER_DAYS, PURGE_WARNING_DAYS, REMINDER_DAYS_BEFORE_DUE
 from billing.selectors import has_overdue, overdue_invoices
-from infobases.hooks import (
-    infobases_block_for_subscribers,
-    infobases_purge_for_subscribers,
-    infobases_unblock_for_subscribers,
+from billing.signals import (
+    subscribers_blocked,
+    subscribers_purged,
+    subscribers_purging,
+    subscribers_unblocked,
 )
+from onebuh.signals import send_merged
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscribers
@@ -107,8 +108,11 @@ def subscribers_suspend_overdue(*, now: datetime.datetime | None = None) -> list
                 % {"date": f"{day:%d.%m.%Y}"},
                 at=now,
             )
-        infobases_block_for_subscribers(
-            subscriber_ids=ids, reason=SuspensionReason.NON_PAYMENT.value
+        send_merged(
+            subscribers_blocked,
+            sender="billing",
+            subscriber_ids=ids,
+            reason=SuspensionReason.NON_PAYMENT.value,
         )
         notices_create(
             kind=NoticeKind.SUSPENDED,
@@ -166,7 +170,12 @@ def subscribers_resume_settled(
     Subscription.objects.filter(subscriber_id__in=ids, ended_at__isnull=True).update(
         billable_from=today
     )
-    infobases_unblock_for_subscribers(subscriber_ids=ids, reason=SuspensionReason.NON_PAYMENT.value)
+    send_merged(
+        subscribers_unblocked,
+        sender="billing",
+        subscriber_ids=ids,
+        reason=SuspensionReason.NON_PAYMENT.value,
+    )
     if subscriber_ids is None:
         audit_record(action=AuditAction.RESUME_PAID, data={"subscribers": len(ids)})
     return ids
@@ -210,7 +219,7 @@ def subscribers_purge_expired(*, now: datetime.datetime | None = None) -> list[i
         )
     for status, pks in by_status.items():
         rule = rules[status]
-        summary = infobases_purge_for_subscribers(subscriber_ids=pks, rule=rule) or {}
+        summary = send_merged(subscribers_purging, sender="billing", subscriber_ids=pks, rule=rule)
         per_subscriber = summary.get("by_subscriber", {})
         PurgeRecord.objects.bulk_create(
             [
@@ -233,7 +242,7 @@ def subscribers_purge_expired(*, now: datetime.datetime | None = None) -> list[i
         )
     Subscription.objects.filter(subscriber_id__in=ids, ended_at__isnull=True).update(ended_at=now)
     # The infobases and their 1C users are gone above; the members' API tokens end too (issue 18).
-    api_tokens_revoke_for(subscriber_ids=ids, reason="billing.purge")
+    send_merged(subscribers_purged, sender="billing", subscriber_ids=ids)
     notices_create(kind=NoticeKind.PURGED, items=[(pk, "purged", {}) for pk in ids])
     audit_record(action=AuditAction.PURGE, data={"subscribers": len(ids)})
     return ids

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from billing.models import PromisedPayment
 from billing.selectors import debt_for, overdue_invoices, tariff_for_subscriber
-from infobases.hooks import infobases_unblock_for_subscribers
+from billing.signals import subscribers_unblocked
+from onebuh.signals import send_merged
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscriber
@@ -80,8 +81,11 @@ def promised_payment_take(*, subscriber: Subscriber, actor) -> PromisedPayment:
         actor=actor,
         at=now,
     )
-    infobases_unblock_for_subscribers(
-        subscriber_ids=[subscriber.pk], reason=SuspensionReason.NON_PAYMENT.value
+    send_merged(
+        subscribers_unblocked,
+        sender="billing",
+        subscriber_ids=[subscriber.pk],
+        reason=SuspensionReason.NON_PAYMENT.value,
     )
     audit_record(
         action=AuditAction.PROMISED_PAYMENT,

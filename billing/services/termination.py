@@ -16,7 +16,8 @@ from billing.models import (
 )
 from billing.periods import PURGE_AFTER_DAYS
 from billing.selectors import balances_for
-from infobases.hooks import infobases_block_for_subscribers, infobases_unblock_for_subscribers
+from billing.signals import subscribers_blocked, subscribers_unblocked
+from onebuh.signals import send_merged
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscriber
@@ -44,8 +45,11 @@ def subscriber_suspend_manually(*, subscriber: Subscriber, reason: str, actor) -
         actor=actor,
         suspension_reason=SuspensionReason.MANUAL,
     )
-    infobases_block_for_subscribers(
-        subscriber_ids=[subscriber.pk], reason=SuspensionReason.MANUAL.value
+    send_merged(
+        subscribers_blocked,
+        sender="billing",
+        subscriber_ids=[subscriber.pk],
+        reason=SuspensionReason.MANUAL.value,
     )
     return subscriber
 
@@ -66,8 +70,11 @@ def subscriber_lift_manual_suspension(*, subscriber: Subscriber, cause: str, act
     Subscription.objects.filter(subscriber=subscriber, ended_at__isnull=True).update(
         billable_from=timezone.localdate()
     )
-    infobases_unblock_for_subscribers(
-        subscriber_ids=[subscriber.pk], reason=SuspensionReason.MANUAL.value
+    send_merged(
+        subscribers_unblocked,
+        sender="billing",
+        subscriber_ids=[subscriber.pk],
+        reason=SuspensionReason.MANUAL.value,
     )
     return subscriber
 
@@ -191,7 +198,9 @@ def subscriber_terminate(*, subscriber: Subscriber, actor) -> Subscriber:
     )
     subscription.ended_at = now
     subscription.save(update_fields=["ended_at"])
-    infobases_block_for_subscribers(subscriber_ids=[subscriber.pk], reason="terminated")
+    send_merged(
+        subscribers_blocked, sender="billing", subscriber_ids=[subscriber.pk], reason="terminated"
+    )
     notices_create(
         kind=NoticeKind.TERMINATED,
         items=[(subscriber.pk, "terminated", {"purge_on": purge_on.isoformat()})],

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from onebuh import files
 from onebuh.sealed import seal
-from outbox.services import outbox_enqueue_many
+from outbox.services import outbox_enqueue_many, outbox_owe_again
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
 from subscribers.locks import lock_subscriber
@@ -64,6 +64,12 @@ def _keys(access_key: str, secret_key: str) -> dict:
     }
 
 
+def _checked(probed: bool) -> dict:
+    if probed:
+        return {"checked_at": timezone.now(), "check_ok": True, "check_message": ""}
+    return {"checked_at": None, "check_ok": None, "check_message": ""}
+
+
 @transaction.atomic
 def target_add(
     *,
@@ -75,7 +81,9 @@ def target_add(
     prefix: str = "",
     access_key: str,
     secret_key: str,
+    probed: bool = False,
 ) -> BackupTarget:
+    """`probed`: target_probe has just written to the bucket with these settings."""
     subscriber = lock_subscriber(subscriber)  # two managers cannot both pass the limit
     if BackupTarget.objects.filter(subscriber=subscriber).count() >= MAX_TARGETS:
         raise ValidationError(
@@ -93,6 +101,7 @@ def target_add(
         created_by=actor,
         **_clean(endpoint_url=endpoint_url, bucket_name=bucket_name, region=region, prefix=prefix),
         **_keys(access_key, secret_key),
+        **_checked(probed),
     )
     audit_record(
         action=AuditAction.BACKUP_TARGET_ADD,
@@ -116,8 +125,10 @@ def target_update(
     enabled: bool = True,
     access_key: str = "",
     secret_key: str = "",
+    probed: bool = False,
 ) -> BackupTarget:
-    """Blank keys keep the stored ones (they are never shown back to be re-sent)."""
+    """Blank keys keep the stored ones (they are never shown back to be re-sent). `probed`:
+    target_probe has just written to the bucket with these settings."""
     fields = _clean(
         endpoint_url=endpoint_url, bucket_name=bucket_name, region=region, prefix=prefix
     )
@@ -128,8 +139,8 @@ def target_update(
         )
     if access_key.strip():
         fields.update(_keys(access_key, secret_key))
-    # A changed address or key makes the last check meaningless.
-    fields.update(checked_at=None, check_ok=None, check_message="")
+    # A changed address or key makes the last check meaningless, unless it was just probed.
+    fields.update(_checked(probed))
     for name, value in fields.items():
         setattr(target, name, value)
     target.save(update_fields=list(fields))
@@ -160,23 +171,58 @@ def target_delete(*, target: BackupTarget, actor) -> None:
     target.delete()
 
 
-def target_check(*, target: BackupTarget) -> str | None:
-    """Write and delete a small probe object; answers None when it worked, else the reason
-    in Russian (recorded on the target either way). Never raises for the storage's faults."""
+def _probe(target: BackupTarget) -> str | None:
+    """Write and delete a small probe object: None when it worked, else the reason in Russian.
+    Never raises for the storage's faults."""
     key = bucket.object_key(target, f".onebuh-check-{uuid.uuid4().hex}")
     try:
         client = bucket.client_for(target)
         client.put_object(Bucket=target.bucket, Key=key, Body=PROBE_BODY)
         client.delete_object(Bucket=target.bucket, Key=key)
-        message = None
     except Exception as error:
         explained = bucket.explain(error, target)
         logger.info("Backup target %s check failed: %s", target.pk, explained.detail)
-        message = str(explained)
+        return str(explained)
+    return None
+
+
+def target_check(*, target: BackupTarget) -> str | None:
+    """The probe on a saved storage; its outcome is recorded on the target either way."""
+    message = _probe(target)
     BackupTarget.objects.filter(pk=target.pk).update(
         checked_at=timezone.now(), check_ok=message is None, check_message=message or ""
     )
     return message
+
+
+def target_probe(
+    *,
+    target: BackupTarget | None = None,
+    endpoint_url: str,
+    bucket_name: str,
+    region: str = "",
+    prefix: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+) -> str | None:
+    """The probe on settings before they are saved (the add and change forms), so wrong keys
+    or a wrong bucket are said in Russian and change nothing. Blank keys are the stored
+    target's. Stores nothing; a malformed address raises ValidationError as on saving."""
+    candidate = BackupTarget(
+        **_clean(endpoint_url=endpoint_url, bucket_name=bucket_name, region=region, prefix=prefix)
+    )
+    if access_key.strip() and secret_key.strip():
+        keys = _keys(access_key, secret_key)
+    elif target is not None:
+        keys = {
+            "access_key_sealed": target.access_key_sealed,
+            "secret_key_sealed": target.secret_key_sealed,
+        }
+    else:
+        raise ValidationError(_("Enter both the access key and the secret key."))
+    for name, value in keys.items():
+        setattr(candidate, name, value)
+    return _probe(candidate)
 
 
 def copies_owe(*, backup_ids) -> int:
@@ -201,11 +247,36 @@ def copies_owe(*, backup_ids) -> int:
         {
             "kind": BACKUP_COPY_KIND,
             "payload": {"copy_id": pk},
-            "dedupe_key": f"backup-copy:{pk}",
+            "dedupe_key": f"backup-copy:{pk}",  # the same key in backup_copy_retry
         }
         for pk in copies
     )
     return len(pairs)
+
+
+@transaction.atomic
+def backup_copy_retry(*, copy: BackupCopy, actor) -> None:
+    """The customer asks again for a failed copy (after fixing the storage's keys or bucket):
+    the copy waits again and is owed through the outbox now, with its attempts anew."""
+    if not copy.target.enabled:
+        raise ValidationError(_("The storage is switched off: switch it on first."))
+    # A conditional UPDATE claims it: a double click, or a click racing the outbox's own retry
+    # that has just copied it, brings it back once.
+    claimed = BackupCopy.objects.filter(pk=copy.pk, status=CopyStatus.FAILED).update(
+        status=CopyStatus.PENDING, attempts=0, message=""
+    )
+    if not claimed:
+        raise ValidationError(_("This copy is no longer failed; reload the page."))
+    outbox_owe_again(
+        kind=BACKUP_COPY_KIND, payload={"copy_id": copy.pk}, dedupe_key=f"backup-copy:{copy.pk}"
+    )
+    audit_record(
+        action=AuditAction.BACKUP_COPY_RETRY,
+        subscriber=copy.target.subscriber,
+        actor=actor,
+        target=copy.backup,
+        data={"bucket": copy.target.bucket, "copy": copy.pk},
+    )
 
 
 def _fail(copy: BackupCopy, error: bucket.BucketError, *, final: bool) -> None:

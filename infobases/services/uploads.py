@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from onebuh.signals import send_merged
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
-from support.hooks import ticket_open_for_placement
 
 from ..models import Infobase, PlacementRequest, PlacementStatus
+from ..signals import placement_requested
 from .infobases import infobase_create
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -46,7 +47,11 @@ def placement_request_record(
         size_bytes=size,
         sha256=sha256,
     )
-    ticket = ticket_open_for_placement(
+    # support opens the ticket the operator works the request in (infobases/signals.py).
+    answer = send_merged(
+        placement_requested,
+        sender="infobases",
+        request=request,
         subscriber=subscriber,
         opened_by=uploaded_by,
         subject=_("Place a local infobase: %(name)s") % {"name": request.name},
@@ -65,6 +70,7 @@ def placement_request_record(
             "comment": comment,
         },
     )
+    ticket = answer.get("ticket")
     if ticket is not None:
         request.ticket_id = ticket.pk
         request.save(update_fields=["ticket_id"])

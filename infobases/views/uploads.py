@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from onebuh import files
 from onebuh.ioerrors import io_error_log, io_error_message
 from onebuh.uploads import upload_limits
 from subscribers.access import manager_required
 
-from .. import services
+from .. import services, storage
 from ..access import active_subscriber_required, upload_for_manager
 from ..forms import UploadStartForm
 from ..models import UploadStatus
@@ -58,7 +59,7 @@ def upload(request):
         check_infobase_limit(subscriber)
     except ValidationError as error:
         limit_error = " ".join(error.messages)
-    return render(
+    response = render(
         request,
         "infobases/upload.html",
         {
@@ -67,6 +68,10 @@ def upload(request):
             "limit_error": limit_error,
         },
     )
+    if origin := files.direct_upload_origin(alias=storage.ALIAS):
+        # The parts go from this page straight to the storage: its origin joins connect-src.
+        response._csp_update = {"connect-src": [origin]}
+    return response
 
 
 @require_POST

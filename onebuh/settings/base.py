@@ -115,6 +115,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+# A streaming replica for reports (onebuh/replica.py): reads inside reports_replica() go there.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["onebuh.replica.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions read from the cache (Redis in production), written through to the database: every
@@ -415,6 +425,17 @@ CELERY_TASK_ANNOTATIONS = {
     },
     "operations.tasks.proposal_build_task": {"soft_time_limit": 1800, "time_limit": 1860},
 }
+# Workers per queue (README, "Scaling out"): with ONEBUH_OPERATIONS_QUEUE set, the chunks of 1C
+# operations (tool calls of up to an hour) go to that queue, for a worker group of their own
+# (`celery -A onebuh worker -Q onec`), so they never hold up the outbox's deliveries (mail,
+# copies to customers' buckets, report builds), the SLA scan and the mail poll on the default
+# queue "celery". Unset, one worker group takes everything (make run, the tests).
+ONEBUH_OPERATIONS_QUEUE = os.environ.get("ONEBUH_OPERATIONS_QUEUE", "")
+CELERY_TASK_ROUTES = (
+    {"infobases.run_operations": {"queue": ONEBUH_OPERATIONS_QUEUE}}
+    if ONEBUH_OPERATIONS_QUEUE
+    else {}
+)
 # django-celery-beat's database scheduler behind a PostgreSQL advisory lock: one beat sends.
 CELERY_BEAT_SCHEDULER = "onebuh.beat:SingleBeatScheduler"
 if REDIS_URL:

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, env_bool
+from .base import DEBUG, LOGGING, SECRET_KEY, env_bool
 
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
@@ -27,3 +27,7 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# One JSON object a line for the log collector unless ONEBUH_LOG_JSON=false (base: plain text).
+if env_bool("ONEBUH_LOG_JSON", True):
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -13,6 +13,8 @@ DATABASES = {
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onebuh")
     )
 }
+if DATABASE_REPLICA_URL:  # noqa: F405  (tests/onebuh/test_replica.py's own process)
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL)  # noqa: F405
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
 CACHES = {
     "default": {

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from onebuh import files
 from onebuh.dates import month_start
+from onebuh.replica import reports_replica
 from outbox.services import outbox_enqueue
 from subscribers.audit import audit_record
 from subscribers.audit_actions import AuditAction
@@ -73,13 +74,14 @@ def report_build(*, report_id: int, resume: bool = False) -> bool:
             # Streamed from the database and rendered a few pages at a time into a scratch
             # file, stored from there: the worker never holds the rows or the whole document
             # (issue 16: bounded memory at 10,000 rows and beyond).
-            with tempfile.TemporaryFile(dir=files.scratch_dir()) as handle:
+            with tempfile.TemporaryFile(dir=files.scratch_dir()) as handle, reports_replica():
                 rows = write_pdf_for_month(month=report.month, out=handle)
                 _progress(report_id, 90)
                 handle.seek(0)
                 report.file.save(name, File(handle), save=False)
         else:
-            data = report_for_month(month=report.month)
+            with reports_replica():  # the month's settled figures: the replica's reads
+                data = report_for_month(month=report.month)
             rows = len(data.rows)
             _progress(report_id, 40)
             content = RENDERERS[report.format](data)

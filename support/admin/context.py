@@ -6,9 +6,10 @@ admin page (an incident only for those who may open it). A few queries, whatever
 from django.urls import reverse
 
 from billing.selectors import balances_for, debt_for, purge_date_for, tariff_for_subscriber
-from operations.selectors import incidents_affecting
+from onebuh.signals import send_merged
 
 from ..selectors import quota_usage, tickets_for_staff
+from ..signals import customer_context_requested
 
 
 def customer_context(*, ticket, user) -> dict:
@@ -31,14 +32,10 @@ def customer_context(*, ticket, user) -> dict:
         ],
         "can_see_billing": user.has_perm("billing.view_billingaccount"),
     }
-    may_open = user.has_perm("operations.view_incident")
-    context["incidents"] = [
-        (
-            incident,
-            reverse("admin:operations_incident_change", args=[incident.pk]) if may_open else None,
-        )
-        for incident in incidents_affecting(subscriber_id=subscriber.pk)
-    ]
+    # operations adds the incidents touching the subscriber (support/signals.py).
+    context.update(
+        send_merged(customer_context_requested, sender="support", subscriber=subscriber, user=user)
+    )
     if context["can_see_billing"]:
         money, bonus = balances_for(subscriber=subscriber)
         context.update(

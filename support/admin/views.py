@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from onebuh.admin_mixins import admin_view_permissions
 from onebuh.dates import month_start, next_month_start, previous_month_start
 from onebuh.exports import Sheet, csv_bytes, xlsx_bytes
+from onebuh.replica import reports_replica
 from subscribers.audit import audit_record, client_ip
 from subscribers.audit_actions import AuditAction
 from subscribers.models import Subscriber
@@ -242,7 +243,8 @@ class TicketAdminViews:
             month = month_start(today)
         previous = previous_month_start(month)
         following = next_month_start(month)
-        rows = sla_report(month=month, tickets=self.get_queryset(request))
+        with reports_replica():
+            rows = sla_report(month=month, tickets=self.get_queryset(request))
         export = request.GET.get("format")
         if export in ("csv", "xlsx"):
             # Issue 13, item 7: who took which report (a consultant's covers only his firm).

@@ -8,8 +8,11 @@ from django.utils import timezone
 from billing.models import Subscription, Tariff
 from infobases.models import (
     Backup,
+    BackupCopy,
     BackupKind,
     BackupStatus,
+    BackupTarget,
+    CopyStatus,
     Infobase,
     InfobaseAccess,
     InfobaseStatus,
@@ -76,6 +79,25 @@ class BackupFactory(factory.django.DjangoModelFactory):
     size_bytes = 1024
     created_at = factory.LazyFunction(timezone.now)
     completed_at = factory.LazyAttribute(lambda o: o.created_at)
+
+
+def backup_target_of(subscriber, bucket: str = "own-copies") -> BackupTarget:
+    """A storage of the subscriber's own (never reached: its keys are placeholders)."""
+    return BackupTarget.objects.create(
+        subscriber=subscriber,
+        endpoint_url="https://s3.example.kz",
+        bucket=bucket,
+        access_key_sealed="x",
+        secret_key_sealed="x",
+    )
+
+
+def failed_copy_of(subscriber) -> BackupCopy:
+    """A failed copy of one of the subscriber's backups to its own storage."""
+    backup = BackupFactory(infobase=InfobaseFactory(subscriber=subscriber))
+    return BackupCopy.objects.create(
+        backup=backup, target=backup_target_of(subscriber), status=CopyStatus.FAILED
+    )
 
 
 def give_tariff(subscriber, *, max_infobases=3, max_users=3, backup_retention_days=7) -> Tariff:

@@ -3,7 +3,13 @@
 from infobases.services import backup_download_token
 from subscribers.models import MemberRole
 from tests.factories import MembershipFactory
-from tests.infobases.factories import AccessFactory, BackupFactory, InfobaseFactory
+from tests.infobases.factories import (
+    AccessFactory,
+    BackupFactory,
+    InfobaseFactory,
+    backup_target_of,
+    failed_copy_of,
+)
 
 
 def _infobase(other):
@@ -52,19 +58,15 @@ def _upload(other, number=None):
 
 
 def _backup_target(other):
-    from infobases.models import BackupTarget
+    return {"pk": backup_target_of(other, "other-copies").pk}
 
-    target = BackupTarget.objects.create(
-        subscriber=other,
-        endpoint_url="https://s3.example.kz",
-        bucket="other-copies",
-        access_key_sealed="x",
-        secret_key_sealed="x",
-    )
-    return {"pk": target.pk}
+
+def _backup_copy(other):
+    return {"pk": failed_copy_of(other).pk}
 
 
 OBJECT_URLS = {
+    "infobases:backup_copy_retry": _backup_copy,
     "infobases:backup_target": _backup_target,
     "infobases:backup_target_check": _backup_target,
     "infobases:backup_target_delete": _backup_target,

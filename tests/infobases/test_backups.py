@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from infobases.models import Backup, BackupKind, Infobase, InfobaseStatus
+from infobases.models import Backup, BackupKind, Infobase, InfobaseStatus, Operation
 from infobases.services import (
     backup_request,
     backup_restore,
@@ -78,6 +78,31 @@ def test_daily_pass_is_set_based(subscriber, django_assert_num_queries):
     InfobaseFactory.create_batch(6, subscriber=subscriber)
     with django_assert_num_queries(6):
         assert backups_schedule_daily(day=timezone.localdate()) == 6
+
+
+def test_the_daily_pass_sends_one_task_per_chunk_not_one_per_infobase(
+    subscriber, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 16.5: 45 infobases, chunks of 20 -> the broker gets 3 messages, not 45."""
+    from infobases.services import dispatch
+    from outbox.dispatcher import outbox_dispatch
+
+    settings.ONEBUH_OPERATIONS_CHUNK = 20
+    sent = []
+    monkeypatch.setattr(dispatch, "task_send", lambda name, args=(), **kw: sent.append(name))
+    InfobaseFactory.create_batch(45, subscriber=subscriber)
+    with django_capture_on_commit_callbacks(execute=False) as kicks:
+        assert backups_schedule_daily(day=timezone.localdate()) == 45
+    assert len(kicks) == 1  # one kick of the dispatcher after the commit, not one per infobase
+    assert outbox_dispatch()["operations"]["chunks"] == 3
+    assert sent == ["infobases.run_operations"] * 3
+    assert (
+        Operation.objects.filter(dispatch_token__isnull=False)
+        .values("dispatch_token")
+        .distinct()
+        .count()
+        == 3
+    )
 
 
 def test_retention_deletes_expired_copies_and_files_but_keeps_the_newest(

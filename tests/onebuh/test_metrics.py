@@ -1,6 +1,9 @@
 """GET /metrics: Prometheus text behind a token, with the business gauges (onebuh/metrics.py)."""
 
 import datetime
+import json
+import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -15,6 +18,7 @@ from tests.infobases.factories import InfobaseFactory
 from tests.support.factories import open_ticket
 
 TOKEN = "metrics-token-for-tests"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -121,3 +125,20 @@ def test_a_refused_webhook_counts(client, token, settings, db):
     settings.ONEBUH_PAYMENT_WEBHOOK_SECRET = "secret"
     client.post("/webhooks/payments/", b"{}", content_type="application/json")
     assert _scrape(client)[("onebuh_webhook_refusals_today", ())] == 1
+
+
+def test_the_grafana_dashboard_queries_every_gauge_and_only_gauges_that_exist(client, token, db):
+    """deploy/grafana/onebuh-dashboard.json: each onebuh_* name in a panel's expression is
+    exported by /metrics, and each exported family has a panel."""
+    dashboard = json.loads((ROOT / "deploy/grafana/onebuh-dashboard.json").read_text())
+    queried = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel.get("targets", [])
+        for name in re.findall(r"\bonebuh_[a-z0-9_]+", target["expr"])
+    }
+    response = client.get(reverse("metrics"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    exported = {f.name for f in text_string_to_metric_families(response.content.decode())}
+    assert len(exported) >= 15
+    assert queried - exported == set()
+    assert exported - queried == set()

@@ -22,9 +22,18 @@ from .test_claims import bonus_credits, file
 def _start_from_an_empty_database(django_db_setup, django_db_blocker):
     """The snapshot restored below (serialized_rollback) collides with rows an earlier
     transactional test may leave after its own flush (a live server's late request creates
-    content types). Emptying first is harmless: the snapshot brings back everything."""
+    content types). Emptying first is harmless: the snapshot brings back everything. The
+    sequences are kept, as TransactionTestCase's own flush keeps them: the snapshot restores rows
+    with their primary keys and does not move the sequences, so restarting them at 1 here made a
+    later test's first new macro collide with a restored one (support_macro_pkey)."""
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        call_command(
+            "flush",
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+            verbosity=0,
+        )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
