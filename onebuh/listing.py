@@ -5,23 +5,35 @@ as the bulk of a list page's time)."""
 
 import datetime
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 _KEY = 987654321  # a key no real row has: it marks where the key goes in the reversed URL
 
 
+@functools.lru_cache(maxsize=256)
+def _url_pattern(viewname: str, prefix: str, urlconf: str) -> tuple[str, str]:
+    url = reverse(viewname, args=[_KEY], urlconf=urlconf)
+    head, marker, tail = url.partition(str(_KEY))
+    if not marker:
+        raise ValueError(f"{viewname} does not put its key in the path")
+    return head, tail
+
+
 class UrlPattern:
-    """`reverse(viewname, args=[pk])` for many keys: reversed once, the key formatted in."""
+    """`reverse(viewname, args=[pk])` for many keys: reversed once per process (keyed like
+    fixed_url), the key formatted in."""
 
     def __init__(self, viewname: str):
-        url = reverse(viewname, args=[_KEY])
-        self.head, marker, self.tail = url.partition(str(_KEY))
-        if not marker:
-            raise ValueError(f"{viewname} does not put its key in the path")
+        self.head, self.tail = _url_pattern(
+            viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+        )
 
     def __call__(self, pk) -> str:
         return f"{self.head}{int(pk)}{self.tail}"
@@ -39,9 +51,15 @@ def fixed_url(name: str) -> str:
     return _fixed_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
-def choice_labels(choices) -> dict[str, str]:
-    """value → label of a TextChoices in the active language (evaluated once per page)."""
-    return {value: str(label) for value, label in choices.choices}
+@functools.lru_cache(maxsize=256)
+def _choice_labels(choices, language: str | None) -> MappingProxyType:
+    return MappingProxyType({value: str(label) for value, label in choices.choices})
+
+
+def choice_labels(choices) -> Mapping[str, str]:
+    """value → label of a TextChoices in the active language, read-only (translated once per
+    process and language: the labels change only with the code and its catalogues)."""
+    return _choice_labels(choices, get_language())
 
 
 def local_datetime(value: datetime.datetime | None) -> str:

@@ -9,13 +9,14 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse, set_script_prefix
+from django.utils import translation
 
-from infobases.models import PlacementRequest, Release
+from infobases.models import InfobaseStatus, PlacementRequest, Release
 from infobases.selectors import LATEST_RELEASES_KEY, LATEST_RELEASES_LOCAL_TTL, latest_releases
 from onebuh import cache as onebuh_cache
 from onebuh.cache import ProcessCache
 from onebuh.compiled import FixedQuery
-from onebuh.listing import fixed_url
+from onebuh.listing import choice_labels, fixed_url
 from operations.banner import GENERATION_KEY, LOCAL_TTL, works_for_banner
 from subscribers.models import MemberRole, Subscriber, TermsVersion
 from subscribers.selectors import TERMS_CACHE_KEY, TERMS_LOCAL_TTL, terms_current
@@ -218,3 +219,13 @@ def test_the_infobase_list_shows_the_latest_placement_requests_to_managers_only(
     assert "other.dt" not in page
     client.force_login(member)
     assert "base5.dt" not in client.get(reverse("infobases:index")).content.decode()
+
+
+def test_choice_labels_are_kept_per_language_and_read_only():
+    russian = choice_labels(InfobaseStatus)
+    assert russian[InfobaseStatus.READY] == "Готов"
+    with translation.override("en"):
+        assert choice_labels(InfobaseStatus)[InfobaseStatus.READY] == "Ready"
+    assert choice_labels(InfobaseStatus) is russian
+    with pytest.raises(TypeError):
+        russian[InfobaseStatus.READY] = "—"
