@@ -164,14 +164,16 @@ def report_rows(*, month: date, credits=None) -> Iterator[ReportRow]:
 
 
 class Tally:
-    """The totals of rows as they pass."""
+    """The totals of rows as they pass. `subscribers`, when the caller has counted them (the
+    streamed PDF, by a query), spares the set of ids that would grow with the rows."""
 
-    def __init__(self):
+    def __init__(self, subscribers: int | None = None):
         self.rows = 0
         self.hours = 0
         self.amount = Decimal("0.00")
         self.entitled = Decimal("0.00")
         self.before = Decimal("0.00")
+        self._counted = subscribers
         self._subscribers: set[int] = set()
 
     def add(self, row: ReportRow) -> ReportRow:
@@ -180,12 +182,13 @@ class Tally:
         self.amount += row.amount
         self.entitled += row.entitled
         self.before += row.credited_before
-        self._subscribers.add(row.subscriber_id)
+        if self._counted is None:
+            self._subscribers.add(row.subscriber_id)
         return row
 
     @property
     def subscribers(self) -> int:
-        return len(self._subscribers)
+        return len(self._subscribers) if self._counted is None else self._counted
 
 
 def report_for_month(*, month: date) -> Report:
@@ -347,7 +350,7 @@ def _register_pages(row_count: int) -> int:
 
 
 def pdf_parts(
-    *, month: date, rows: Iterable[ReportRow], row_count: int
+    *, month: date, rows: Iterable[ReportRow], row_count: int, subscribers: int | None = None
 ) -> Iterator[tuple[str, dict]]:
     """The register as documents of PDF_PAGES_PER_PART pages each (see write_pdf_in_parts),
     made lazily: each part takes its rows from `rows` only when it is rendered, and the last
@@ -357,7 +360,7 @@ def pdf_parts(
     the totals take a page of their own, so the page count follows from `row_count` before
     anything is laid out and every part prints "Page N of M" with the real numbers."""
     register_pages = _register_pages(row_count)
-    tally = Tally()
+    tally = Tally(subscribers)
     lines = (_pdf_line(tally.add(row)) for row in rows)
     common = {
         "month": month,
@@ -406,8 +409,10 @@ def write_pdf_for_month(*, month: date, out) -> int:
 
     credits = _month_credits(month)
     row_count = credits.values("subscriber_id", "month").distinct().count()
+    subscribers = credits.values("subscriber_id").distinct().count()
     rows = report_rows(month=month, credits=credits)
-    write_pdf_in_parts(pdf_parts(month=month, rows=rows, row_count=row_count), out)
+    parts = pdf_parts(month=month, rows=rows, row_count=row_count, subscribers=subscribers)
+    write_pdf_in_parts(parts, out)
     return row_count
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import urllib.request
 from datetime import date, timedelta
 from decimal import Decimal
@@ -319,3 +320,5 @@ def test_a_pdf_report_is_stored_by_the_task(december_credits, django_capture_on_
     with report.file.open("rb") as handle:
         text = "\n".join(page.extract_text() for page in PdfReader(handle).pages)
     assert "ТОО «Заявитель»" in text and "Страница 1 из 2" in text
+    # The streamed PDF counts its subscribers by a query, not a set of ids (issue 16).
+    assert re.search(r"Абонентов с начислениями\s*3\b", text), text
