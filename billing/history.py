@@ -1,5 +1,7 @@
 """The billing page's histories — invoices, payments, account entries, bonuses, state changes and
-reconciliation statements — read in one query and shown as ready text.
+reconciliation statements — read in one query and shown as ready text, with the few other rows
+the page shows (the subscription and its tariffs, the running promised payment, the last monthly
+charge).
 
 Each history is a `values()` queryset of the columns its table shows. On PostgreSQL the latest
 rows of all of them come back in one statement (each history's LIMITed query aggregated to JSON,
@@ -9,6 +11,8 @@ in the template (bench/bench_http.py measured those as most of the page's time).
 through one history with the same columns and the same rows.
 """
 
+import datetime
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,9 +21,11 @@ from decimal import Decimal
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from onebuh.compiled import FixedQuery
 from onebuh.listing import UrlPattern, choice_labels, local_date, local_datetime
 from subscribers.models import Subscriber, SubscriberStateChange
 
@@ -31,7 +37,9 @@ from .models import (
     LedgerKind,
     Payment,
     PaymentMethod,
+    PromisedPayment,
     ReconciliationStatement,
+    Subscription,
 )
 from .money import kzt
 
@@ -54,16 +62,34 @@ def _decimal(value):
 
 
 @dataclass(frozen=True)
+class TariffFigures:
+    name: str
+    monthly_fee: Decimal
+
+
+@dataclass(frozen=True)
+class SubscriptionFigures:
+    """What the billing page shows of the subscription (read with the histories)."""
+
+    tariff: TariffFigures
+    pending_tariff: TariffFigures | None
+    pending_from: datetime.date | None
+    termination_requested_at: datetime.datetime | None
+    ended_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
 class History:
-    rows: Callable[[Subscriber], QuerySet]  # the model's rows of one subscriber, in page order
+    # The model's rows of one subscriber at a moment (the running promise), in page order.
+    rows: Callable[[Subscriber, datetime.datetime], QuerySet]
     columns: dict  # alias → None for the model's own field of that name, or an expression
     types: dict  # alias → converter of the JSON value (dates, decimals)
     latest: int = LATEST_ROWS
 
-    def queryset(self, subscriber: Subscriber) -> QuerySet:
+    def queryset(self, subscriber: Subscriber, now: datetime.datetime) -> QuerySet:
         fields = [alias for alias, expression in self.columns.items() if expression is None]
         expressions = {a: e for a, e in self.columns.items() if e is not None}
-        return self.rows(subscriber).values(*fields, **expressions)
+        return self.rows(subscriber, now).values(*fields, **expressions)
 
 
 _ENTRY_COLUMNS = {
@@ -79,7 +105,7 @@ _ENTRY_TYPES = {"at": _datetime, "money": _decimal, "bonus": _decimal}
 
 HISTORIES: dict[str, History] = {
     "invoices": History(
-        rows=lambda s: Invoice.objects.filter(subscriber=s).order_by("-number"),
+        rows=lambda s, _now: Invoice.objects.filter(subscriber=s).order_by("-number"),
         columns={
             "id": None,
             "number": None,
@@ -103,7 +129,7 @@ HISTORIES: dict[str, History] = {
         },
     ),
     "payments": History(
-        rows=lambda s: Payment.objects.filter(subscriber=s).order_by("-received_at", "-id"),
+        rows=lambda s, _now: Payment.objects.filter(subscriber=s).order_by("-received_at", "-id"),
         columns={
             "id": None,
             "method": None,
@@ -113,24 +139,26 @@ HISTORIES: dict[str, History] = {
         types={"amount": _decimal, "received_at": _datetime},
     ),
     "entries": History(
-        rows=lambda s: LedgerEntry.objects.filter(subscriber=s).order_by("-at", "-id"),
+        rows=lambda s, _now: LedgerEntry.objects.filter(subscriber=s).order_by("-at", "-id"),
         columns=_ENTRY_COLUMNS,
         types=_ENTRY_TYPES,
     ),
     "bonuses": History(
-        rows=lambda s: (
+        rows=lambda s, _now: (
             LedgerEntry.objects.filter(subscriber=s).exclude(bonus=0).order_by("-at", "-id")
         ),
         columns=_ENTRY_COLUMNS,
         types=_ENTRY_TYPES,
     ),
     "history": History(
-        rows=lambda s: SubscriberStateChange.objects.filter(subscriber=s).order_by("-at", "-id"),
+        rows=lambda s, _now: SubscriberStateChange.objects.filter(subscriber=s).order_by(
+            "-at", "-id"
+        ),
         columns={"id": None, "event": None, "at": None, "cause": None},
         types={"at": _datetime},
     ),
     "statements": History(
-        rows=lambda s: ReconciliationStatement.objects.filter(subscriber=s).order_by(
+        rows=lambda s, _now: ReconciliationStatement.objects.filter(subscriber=s).order_by(
             "-created_at", "-id"
         ),
         columns={"id": None, "created_at": None},
@@ -139,11 +167,42 @@ HISTORIES: dict[str, History] = {
     ),
     # Not a table: the month of the last monthly charge, for the forecast ("enough until …").
     "last_monthly": History(
-        rows=lambda s: Invoice.objects.filter(subscriber=s, kind=InvoiceKind.MONTHLY).order_by(
-            "-month"
-        ),
+        rows=lambda s, _now: Invoice.objects.filter(
+            subscriber=s, kind=InvoiceKind.MONTHLY
+        ).order_by("-month"),
         columns={"month": None},
         types={"month": _date},
+        latest=1,
+    ),
+    # Not a table: the subscription with its tariffs, for the tariff card.
+    "subscription": History(
+        rows=lambda s, _now: Subscription.objects.filter(subscriber=s).order_by("id"),
+        columns={
+            "id": None,
+            "tariff_name": F("tariff__name"),
+            "tariff_fee": F("tariff__monthly_fee"),
+            "pending_name": F("pending_tariff__name"),
+            "pending_fee": F("pending_tariff__monthly_fee"),
+            "pending_from": None,
+            "termination_requested_at": None,
+            "ended_at": None,
+        },
+        types={
+            "tariff_fee": _decimal,
+            "pending_fee": _decimal,
+            "pending_from": _date,
+            "termination_requested_at": _datetime,
+            "ended_at": _datetime,
+        },
+        latest=1,
+    ),
+    # Not a table: the promised payment still running (3.5), for the notice under the debt.
+    "promise": History(
+        rows=lambda s, now: PromisedPayment.objects.filter(subscriber=s, ends_at__gt=now).order_by(
+            "-ends_at", "-id"
+        ),
+        columns={"id": None, "ends_at": None},
+        types={"ends_at": _datetime},
         latest=1,
     ),
 }
@@ -151,22 +210,48 @@ HISTORIES: dict[str, History] = {
 HISTORY_SECTIONS = ("invoices", "payments", "entries", "bonuses", "history")
 
 
-def _latest_rows(subscriber: Subscriber, names: list[str]) -> dict[str, list[dict]]:
-    """Up to `latest` + 1 rows of each named history (one more tells whether there are others)."""
-    querysets = {
-        name: HISTORIES[name].queryset(subscriber)[: HISTORIES[name].latest + 1] for name in names
-    }
-    if connection.vendor != "postgresql":
-        return {name: list(qs) for name, qs in querysets.items()}
+# Each history's latest rows compiled once per process (onebuh.compiled): the ORM's compilation
+# of the seven querysets cost more than the database's work (bench/profile_page.py, issue 16.4).
+_LATEST = {
+    name: FixedQuery(
+        lambda subscriber_id, now, history=history: history.queryset(
+            Subscriber(pk=subscriber_id), now
+        )[: history.latest + 1]
+    )
+    for name, history in HISTORIES.items()
+}
+
+
+def _union(names: list[str], subscriber: Subscriber, now: datetime.datetime) -> tuple[str, list]:
+    """One statement for the named histories' latest rows: each one's rows as JSON."""
     parts, params = [], []
-    for name, qs in querysets.items():
-        sql, query_params = qs.query.sql_with_params()
+    for name in names:
+        sql, query_params = _LATEST[name].sql(subscriber_id=subscriber.pk, now=now)
         # `sql` is the ORM's own compiled query; every value is a parameter.
         aggregate = f"(SELECT COALESCE(json_agg(t), '[]') FROM ({sql}) AS t)::text"  # noqa: S608
         parts.append(f"SELECT %s, {aggregate}")
         params += [name, *query_params]
+    return " UNION ALL ".join(parts), params
+
+
+@functools.cache
+def _order(name: str) -> tuple[str, ...]:
+    """The history's page order (restated after the JSON, see _latest_rows)."""
+    return tuple(HISTORIES[name].rows(Subscriber(pk=0), timezone.now()).query.order_by)
+
+
+def _latest_rows(
+    subscriber: Subscriber, names: list[str], now: datetime.datetime
+) -> dict[str, list[dict]]:
+    """Up to `latest` + 1 rows of each named history (one more tells whether there are others)."""
+    if connection.vendor != "postgresql":
+        return {
+            name: list(HISTORIES[name].queryset(subscriber, now)[: HISTORIES[name].latest + 1])
+            for name in names
+        }
+    sql, params = _union(names, subscriber, now)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, params)
         found = dict(cursor.fetchall())
     latest = {}
     for name in names:
@@ -177,8 +262,7 @@ def _latest_rows(subscriber: Subscriber, names: list[str]) -> dict[str, list[dic
                 row[alias] = convert(row[alias])
         # json_agg keeps the subquery's order in practice; the page order is restated here
         # rather than relied upon.
-        order = history.rows(subscriber).query.order_by
-        for field in reversed(order):
+        for field in reversed(_order(name)):
             key = field.lstrip("-")
             rows.sort(key=lambda row, key=key: row[key], reverse=field.startswith("-"))
         latest[name] = rows
@@ -252,6 +336,18 @@ class _Cells:
     def last_monthly(self, row: dict) -> dict:
         return row
 
+    promise = last_monthly
+
+    def subscription(self, row: dict) -> "SubscriptionFigures":
+        pending = row["pending_name"]
+        return SubscriptionFigures(
+            tariff=TariffFigures(row["tariff_name"], row["tariff_fee"]),
+            pending_tariff=TariffFigures(pending, row["pending_fee"]) if pending else None,
+            pending_from=row["pending_from"],
+            termination_requested_at=row["termination_requested_at"],
+            ended_at=row["ended_at"],
+        )
+
     def statements(self, row: dict) -> dict:
         return {
             "url": self.statement_pdf(row["id"]),
@@ -266,6 +362,7 @@ def billing_histories(
     """{name: {"rows": [cells…], "more": bool, "page": Page | None}} for every history: the
     latest rows of each in one query; `expand` names the one to show whole, page by page."""
     cells = _Cells(online=online)
+    now = timezone.now()
     names = [name for name in HISTORIES if name != expand]
     sections = {
         name: {
@@ -273,12 +370,12 @@ def billing_histories(
             "more": len(rows) > HISTORIES[name].latest,
             "page": None,
         }
-        for name, rows in _latest_rows(subscriber, names).items()
+        for name, rows in _latest_rows(subscriber, names, now).items()
     }
     if expand in HISTORY_SECTIONS:
-        current = Paginator(HISTORIES[expand].queryset(subscriber), ALL_ROWS_PER_PAGE).get_page(
-            page
-        )
+        current = Paginator(
+            HISTORIES[expand].queryset(subscriber, now), ALL_ROWS_PER_PAGE
+        ).get_page(page)
         sections[expand] = {
             "rows": [getattr(cells, expand)(row) for row in current],
             "more": False,

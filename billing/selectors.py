@@ -123,50 +123,64 @@ def purge_date_for(*, subscriber: Subscriber) -> datetime.date | None:
     return None
 
 
-# The tables of LedgerEntry and Invoice (pinned by tests/billing: the sums match the selectors).
+# The tables of LedgerEntry, Invoice, Subscription and Tariff (pinned by tests/billing: the sums
+# match the selectors, the tariff tariff_for_subscriber).
 _ACCOUNT_SUMMARY_SQL = (
-    "SELECT l.money, l.bonus, d.debt FROM"
+    "SELECT l.money, l.bonus, d.debt, t.name, t.monthly_fee FROM"
     " (SELECT COALESCE(SUM(money), 0) AS money, COALESCE(SUM(bonus), 0) AS bonus"
     "  FROM billing_ledgerentry WHERE subscriber_id = %s) AS l,"
     " (SELECT COALESCE(SUM(amount_due) - SUM(paid_amount), 0) AS debt"
     "  FROM billing_invoice WHERE subscriber_id = %s AND status = %s) AS d"
+    " LEFT JOIN billing_subscription s ON s.subscriber_id = %s"
+    " LEFT JOIN billing_tariff t ON t.id = s.tariff_id"
 )
 
 
 def account_summary(*, subscriber: Subscriber) -> dict:
-    """Money and bonus balances and the open debt (the same sums as balances_for and debt_for)
-    in one plain query: the dashboard card, the suspended banner and the billing page ask on
-    every view, and the ORM's compilation of the equivalent subqueries costs more than the
-    database's work (measured: bench/bench_http.py)."""
+    """Money and bonus balances and the open debt (the same sums as balances_for and debt_for),
+    and the tariff's name and monthly fee ("tariff": None before the service is ordered), in one
+    plain query: the dashboard card, the suspended banner and the billing page ask on every
+    view, and the ORM's compilation of the equivalent subqueries costs more than the database's
+    work (measured: bench/bench_http.py, bench/profile_page.py)."""
     if connection.vendor != "postgresql":
         # SQLite (the embedded `make run` default) sums decimals as floats: keep to the ORM,
         # whose Decimal conversion is exact.
         money, bonus = balances_for(subscriber=subscriber)
-        return {"money": money, "bonus": bonus, "debt": debt_for(subscriber=subscriber)}
+        tariff = tariff_for_subscriber(subscriber=subscriber)
+        return {
+            "money": money,
+            "bonus": bonus,
+            "debt": debt_for(subscriber=subscriber),
+            "tariff": {"name": tariff.name, "monthly_fee": tariff.monthly_fee} if tariff else None,
+        }
     with connection.cursor() as cursor:
         cursor.execute(
-            _ACCOUNT_SUMMARY_SQL, [subscriber.pk, subscriber.pk, InvoiceStatus.OPEN.value]
+            _ACCOUNT_SUMMARY_SQL,
+            [subscriber.pk, subscriber.pk, InvoiceStatus.OPEN.value, subscriber.pk],
         )
-        money, bonus, debt = cursor.fetchone()
+        money, bonus, debt, tariff_name, tariff_fee = cursor.fetchone()
     cents = Decimal("0.01")
     return {
         "money": money.quantize(cents),
         "bonus": bonus.quantize(cents),
         "debt": debt.quantize(cents),
+        "tariff": None
+        if tariff_name is None
+        else {"name": tariff_name, "monthly_fee": tariff_fee.quantize(cents)},
     }
 
 
 def billing_overview(*, subscriber: Subscriber, expand: str | None = None, page=None) -> dict:
     """Everything the panel's billing page shows, in a fixed number of queries: balances and debt
-    (one), the subscription with its tariff (one), and the latest invoices, payments, ledger
-    entries, bonus credits, state changes and statements (one: billing.history); `expand` names
-    the one history to show whole, page by page."""
+    (one), and the latest invoices, payments, ledger entries, bonus credits, state changes and
+    statements with the subscription and its tariffs and the running promised payment (one:
+    billing.history); `expand` names the one history to show whole, page by page."""
 
     summary = account_summary(subscriber=subscriber)
-    subscription = subscription_for(subscriber=subscriber)
     online = active_provider() is not None
     expanded = expand if expand in HISTORY_SECTIONS else None
     sections = billing_histories(subscriber=subscriber, expand=expanded, page=page, online=online)
+    subscription = next(iter(sections["subscription"]["rows"]), None)
     return {
         "money": summary["money"],
         "bonus": summary["bonus"],

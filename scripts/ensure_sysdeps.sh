@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Debian packages WeasyPrint (PDFs) and its fonts need, plus gettext for the catalogues.
+# The Debian packages WeasyPrint (PDFs) and its fonts need, qpdf (joins a long PDF's parts),
+# plus gettext for the catalogues.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core gettext)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core qpdf gettext)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

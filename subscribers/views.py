@@ -21,7 +21,7 @@ from .audit import client_ip
 from .forms import InvitationForm, MemberRoleForm, SubscriberForm
 from .middleware import TERMS_BANNER_SESSION_KEY
 from .models import Invitation, TermsVersion
-from .selectors import CURRENT_SUBSCRIBER_SESSION_KEY, first_steps
+from .selectors import CURRENT_SUBSCRIBER_SESSION_KEY, first_steps, state_history
 from .services import (
     invitation_accept,
     invitation_create,
@@ -38,7 +38,7 @@ from .services import (
 def dashboard(request):
     subscriber = request.membership.subscriber
     members = list(members_visible_to(membership=request.membership))
-    state_changes = subscriber.state_changes.select_related("actor")[:5]
+    state_changes = state_history(subscriber=subscriber)
     steps = (
         first_steps(subscriber=subscriber, member_count=len(members))
         if request.membership.can_manage

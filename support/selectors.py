@@ -4,12 +4,13 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.selectors import tariff_for_subscriber, tariff_value
+from billing.selectors import tariff_for_subscriber
 from onebuh.dates import month_bounds
 from subscribers.models import Membership, Subscriber
 
@@ -62,6 +63,23 @@ def quota_limits(*, subscriber: Subscriber) -> dict[str, int]:
     }
 
 
+# The month's partner requests and the tariff's quotas side by side, as plain SQL: the ticket
+# list and form ask on every view, and compiling the equivalent ORM subqueries cost ten times
+# the database's work (bench/profile_page.py, issue 16.4). Pinned by tests/support: the same
+# figures as counting the tickets and reading the tariff through the ORM.
+_QUOTA_USAGE_SQL = (
+    "SELECT"
+    " (SELECT COUNT(*) FROM support_ticket WHERE subscriber_id = %s"
+    "  AND opened_at >= %s AND opened_at < %s AND category = %s),"
+    " (SELECT COUNT(*) FROM support_ticket WHERE subscriber_id = %s"
+    "  AND opened_at >= %s AND opened_at < %s AND category = %s),"
+    " t.methodological_quota, t.individual_quota"
+    " FROM (SELECT 1) AS one"
+    " LEFT JOIN billing_subscription s ON s.subscriber_id = %s"
+    " LEFT JOIN billing_tariff t ON t.id = s.tariff_id"
+)
+
+
 def quota_usage(*, subscriber: Subscriber, now=None) -> dict[str, QuotaUsage]:
     """Used and allowed methodological and individual requests this month (Almaty time).
 
@@ -70,20 +88,20 @@ def quota_usage(*, subscriber: Subscriber, now=None) -> dict[str, QuotaUsage]:
     none without a tariff) side by side (the ticket list and form show them on every view).
     """
 
-    start, end = month_bounds(now or timezone.now())
-    month = Ticket.objects.filter(
-        subscriber_id=OuterRef("pk"), opened_at__gte=start, opened_at__lt=end
-    ).order_by()
-    figures = {}
-    for category, quota in QUOTA_FIELDS.items():
-        used = month.filter(category=category).values("subscriber_id").annotate(n=Count("pk"))
-        figures[f"{category}_used"] = Coalesce(Subquery(used.values("n")[:1]), 0)
-        figures[f"{category}_limit"] = Coalesce(tariff_value(quota), 0)
-    row = Subscriber.objects.filter(pk=subscriber.pk).values(**figures).get()
+    start, end = (
+        connection.ops.adapt_datetimefield_value(bound)
+        for bound in month_bounds(now or timezone.now())
+    )
+    params = []
+    for category in QUOTA_FIELDS:
+        params += [subscriber.pk, start, end, category.value]
+    with connection.cursor() as cursor:
+        cursor.execute(_QUOTA_USAGE_SQL, [*params, subscriber.pk])
+        methodological, individual, *limits = cursor.fetchone()
+    used = {Category.METHODOLOGICAL: methodological, Category.INDIVIDUAL: individual}
+    limit = dict(zip(QUOTA_FIELDS, limits, strict=True))
     return {
-        category.value: QuotaUsage(
-            category.value, row[f"{category}_used"], row[f"{category}_limit"]
-        )
+        category.value: QuotaUsage(category.value, used[category], limit[category] or 0)
         for category in PARTNER_CATEGORIES
     }
 

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection as default_connection
 from django.test.utils import CaptureQueriesContext
 
+from onebuh.cache import ProcessCache
 from subscribers.models import MemberRole
 from subscribers.roles import StaffRole, sync_staff_groups, user_set_staff_role
 from tests.factories import MembershipFactory, PartnerFirmFactory, SubscriberFactory, UserFactory
@@ -70,6 +71,7 @@ def django_assert_max_num_queries():
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+    ProcessCache.clear_all()
     yield
 
 

@@ -2,7 +2,7 @@ from django import template
 
 from billing.money import kzt
 from billing.providers import active_provider
-from billing.selectors import account_summary, purge_date_for, tariff_for_subscriber
+from billing.selectors import account_summary, purge_date_for
 
 register = template.Library()
 
@@ -16,9 +16,9 @@ def billing_summary(membership) -> dict:
     if not membership:
         return {}
     subscriber = membership.subscriber
-    account = account_summary(subscriber=subscriber)  # the sums in one query
+    account = account_summary(subscriber=subscriber)  # the sums and the tariff in one query
     summary = {
-        "tariff": tariff_for_subscriber(subscriber=subscriber),
+        "tariff": account["tariff"],
         "debt": account["debt"],
         "purge_date": purge_date_for(subscriber=subscriber),
         "account": subscriber.pk,

@@ -15,8 +15,8 @@ from ..access import (
     infobase_for_manager,
     infobase_for_member,
     member_for_access,
-    placements_visible_to,
 )
+from ..badges import infobase_rows
 from ..forms import AccessForm, InfobaseAddForm, LockForm, RenameForm
 from ..models import Solution
 from ..selectors import (
@@ -26,6 +26,7 @@ from ..selectors import (
     infobase_sessions,
     own_access,
     own_login,
+    placement_rows,
     recent_operations,
 )
 from .common import run
@@ -34,11 +35,15 @@ from .common import run
 @member_required
 def index(request):
     membership = request.membership
-    placements = placements_visible_to(membership=membership).select_related("solution")
+    infobases = infobase_list(membership=membership)
     return render(
         request,
         "infobases/index.html",
-        {"infobases": infobase_list(membership=membership), "placements": placements[:5]},
+        {
+            "infobases": infobases,
+            "rows": infobase_rows(infobases),
+            "placements": placement_rows(membership=membership),
+        },
     )
 
 

@@ -127,6 +127,11 @@ if DATABASE_REPLICA_URL:
 DATABASE_ROUTERS = ["onebuh.replica.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sessions read from the cache (Redis in production), written through to the database: every
+# signed-in page reads its session, and a cache get costs less than the ORM query it replaces
+# (issue 16.4). A miss (evicted, Redis down: the cache fails open) reads the database row.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Fails open (onebuh/cache.py): with Redis down a read is a miss, not a 500; short

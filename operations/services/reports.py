@@ -71,9 +71,10 @@ def report_build(*, report_id: int, resume: bool = False) -> bool:
     try:
         name = f"compensation-{report.month:%Y-%m}-{report.pk}.{report.format}"
         if report.format == ReportFormat.PDF:
-            # Streamed from the database and rendered a few pages at a time into a scratch
-            # file, stored from there: the worker never holds the rows or the whole document
-            # (issue 16: bounded memory at 10,000 rows and beyond).
+            # Streamed from the database, laid out a few pages at a time by a renderer child
+            # without Django (onebuh/pdf.py) into a scratch file, stored from there: neither
+            # process holds the rows or the whole document (issue 16: bounded memory at 10,000
+            # rows and beyond). A failed child's stderr is the report's error (admin only).
             with tempfile.TemporaryFile(dir=files.scratch_dir()) as handle, reports_replica():
                 rows = write_pdf_for_month(month=report.month, out=handle)
                 _progress(report_id, 90)

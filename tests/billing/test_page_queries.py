@@ -14,14 +14,15 @@ from tests.conftest import at
 
 pytestmark = pytest.mark.django_db
 
-# session, user, memberships, balances and debt, the subscription and its tariff, the histories
-# (invoices, payments, entries, bonuses, state changes, statements), the promised payment
-BILLING_PAGE_QUERIES = 7
+# user, memberships, balances and debt with the tariff, the histories (invoices, payments,
+# entries, bonuses, state changes, statements, with the subscription and its tariffs and the
+# running promised payment); the session comes from the cache
+BILLING_PAGE_QUERIES = 4
 # "show all" of one history: that history's count and page instead of its part of the one query
 BILLING_SECTION_QUERIES = BILLING_PAGE_QUERIES + 2
-# session, user, memberships, second factor, the person's permissions (own and groups'), the
-# capped count, the page (subscriber, invoice and actor joined)
-LEDGER_QUERIES = 8
+# user, memberships, second factor, the person's permissions (own and groups'), the capped
+# count, the page (subscriber, invoice and actor joined); the session comes from the cache
+LEDGER_QUERIES = 7
 LEDGER_SEARCH_QUERIES = LEDGER_QUERIES + 1  # the word among the subscribers' names first
 
 

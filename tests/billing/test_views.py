@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from billing.selectors import account_summary, balances_for, debt_for
+from billing.selectors import account_summary, balances_for, debt_for, tariff_for_subscriber
 from billing.services import ledger_credit_bonus, payment_record, subscribers_suspend_overdue
 from subscribers.models import MemberRole
 from tests.conftest import at
@@ -22,7 +22,10 @@ def test_the_billing_page_shows_balances_invoices_payments_bonuses_and_history(
     subscribers_suspend_overdue()
     client.force_login(owner)
     client.get(reverse("billing:index"))  # the session's first request records the terms' use
-    with django_assert_num_queries(13):
+    # The user, the memberships, the sums with the tariff, the histories with the subscription
+    # and the running promise; suspended for non-payment: the promise offer (four) and the
+    # banner's sums (one).
+    with django_assert_num_queries(9):
         response = client.get(reverse("billing:index"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -109,3 +112,16 @@ def test_the_account_summary_query_gives_the_same_sums_as_the_selectors(charged,
     assert (summary["money"], summary["bonus"]) == balances_for(subscriber=subscriber)
     assert summary["debt"] == debt_for(subscriber=subscriber) == Decimal("17655.00")
     assert summary["money"] == Decimal("-17655.00") and summary["bonus"] == Decimal("7.50")
+    tariff = tariff_for_subscriber(subscriber=subscriber)
+    assert summary["tariff"] == {"name": tariff.name, "monthly_fee": tariff.monthly_fee}
+
+
+def test_the_account_summary_has_no_tariff_before_the_service_is_ordered(subscriber):
+    assert tariff_for_subscriber(subscriber=subscriber) is None
+    summary = account_summary(subscriber=subscriber)
+    assert summary == {
+        "money": Decimal("0.00"),
+        "bonus": Decimal("0.00"),
+        "debt": Decimal("0.00"),
+        "tariff": None,
+    }

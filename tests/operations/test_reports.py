@@ -2,6 +2,7 @@
 
 import csv
 import io
+import urllib.request
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from operations.services import (
     claim_file,
     proposal_build,
     proposal_credit_all,
+    report_build,
     report_request,
 )
 from tests.conftest import at
@@ -128,9 +130,32 @@ def test_report_is_built_by_a_task_and_downloaded_by_the_accountant(
     assert progress.json()["status"] == "ready" and progress.json()["download"] == url
 
 
-def test_report_build_runs_once(december_credits):
-    from operations.services import report_build
+def test_on_object_storage_the_report_is_in_the_bucket_and_downloads_through_a_presigned_url(
+    s3_storage, december_credits, staff_client, staff_accountant, operator_engineer
+):
+    """Issue 16.1: the worker stores the file in the bucket; the accountant's download is a
+    short-lived presigned link, after the permission check (none for the engineer)."""
+    report = CompensationReport.objects.create(month=DEC, format="csv")
+    assert report_build(report_id=report.pk) is True
+    report.refresh_from_db()
+    stored = (
+        s3_storage["client"]
+        .get_object(Bucket=s3_storage["bucket"], Key=f"media/{report.file.name}")["Body"]
+        .read()
+    )
+    assert "ТОО «Заявитель»" in stored.decode("utf-8-sig")
+    url = reverse("admin:operations_compensationreport_download", args=[report.pk])
+    assert staff_client(operator_engineer).get(url).status_code == 403
+    answer = staff_client(staff_accountant).get(url)
+    assert answer.status_code == 302
+    link = answer["Location"]
+    assert link.startswith(s3_storage["endpoint"]) and "X-Amz-Expires=300" in link
+    with urllib.request.urlopen(link, timeout=10) as response:
+        assert response.read() == stored
+        assert response.headers["Content-Disposition"].startswith("attachment")
 
+
+def test_report_build_runs_once(december_credits):
     report = CompensationReport.objects.create(month=DEC, format="xlsx")
     assert report_build(report_id=report.pk) is True
     assert report_build(report_id=report.pk) is False

@@ -10,15 +10,15 @@ from tests.support.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
 
-# session, user, memberships (the middleware, as /healthz) and then:
+# user, memberships (the middleware, as /healthz; the session comes from the cache) and then:
 PAGES = {
-    # the members, the first-steps checklist (one), balances, the tariff, the state history
-    "subscribers:dashboard": 3 + 5,
+    # the members, the first-steps checklist (one), balances with the tariff, the state history
+    "subscribers:dashboard": 2 + 4,
     # the infobases with their last backup, the placement requests (the latest releases are
     # cached; pending updates are read only beside a newer release)
-    "infobases:index": 3 + 2,
+    "infobases:index": 2 + 2,
     # the page of tickets (one more row instead of a count), the month's quota use and limits
-    "support:index": 3 + 2,
+    "support:index": 2 + 2,
 }
 
 

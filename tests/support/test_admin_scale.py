@@ -16,10 +16,10 @@ from tests.support.factories import open_ticket
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:support_ticket_changelist")
-# session, user, memberships, the second factor, the person's permissions (own and groups'),
+# user, memberships, the second factor, the person's permissions (own and groups'),
 # partner firms and staff for the filters, the capped count, the page (subscriber and assignee
 # joined)
-PAGE_QUERIES = 10
+PAGE_QUERIES = 9  # the session comes from the cache (issue 16.4)
 # a search by words first looks the word up among subscribers (one query per word)
 WORD_QUERIES = PAGE_QUERIES + 2
 

@@ -162,7 +162,7 @@ def test_queue_query_count_does_not_grow_with_tickets(
         open_ticket()
     client = staff_client(operator_engineer)
     client.get(QUEUE)  # sessions, calendars and content types are warm
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):  # the session from the cache (issue 16.4)
         assert client.get(QUEUE).status_code == 200
 
 

@@ -5,11 +5,14 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from onebuh.dates import month_bounds
 from support.models import Category, Ticket
 from support.selectors import quota_usage
 from support.services import QuotaExhausted
 from tests.conftest import at
+from tests.factories import SubscriberFactory
 from tests.support.factories import give_quotas, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +75,30 @@ def test_panel_shows_usage_and_offers_an_upgrade_before_submitting(client, owner
     )
     assert response.status_code == 200
     assert Ticket.objects.count() == 1
+
+
+def test_quota_usage_counts_the_months_tickets_as_the_orm_does(subscriber, travel):
+    """quota_usage reads in plain SQL; the same figures as counting through the ORM and reading
+    the tariff's quotas, only this subscriber's tickets of this Almaty month counted."""
+    give_quotas(subscriber, methodological=5, individual=3)
+    other = SubscriberFactory()
+    give_quotas(other, methodological=1, individual=1)
+    travel(at(date(2026, 10, 31), 23, 0))  # October in Almaty
+    open_ticket(subscriber, category=Category.METHODOLOGICAL)
+    travel(at(date(2026, 11, 1), 0, 30))  # 31 Oct 19:30 UTC, but November in Almaty
+    open_ticket(subscriber, category=Category.METHODOLOGICAL)
+    open_ticket(subscriber, category=Category.METHODOLOGICAL)
+    open_ticket(subscriber, category=Category.INDIVIDUAL)
+    open_ticket(subscriber, category=Category.TECHNICAL)
+    open_ticket(other, category=Category.INDIVIDUAL)
+    usage = quota_usage(subscriber=subscriber)
+    start, end = month_bounds(timezone.now())
+    month = Ticket.objects.filter(subscriber=subscriber, opened_at__gte=start, opened_at__lt=end)
+    for category, (used, limit) in {
+        Category.METHODOLOGICAL: (2, 5),
+        Category.INDIVIDUAL: (1, 3),
+    }.items():
+        assert usage[category].used == month.filter(category=category).count() == used
+        assert usage[category].limit == limit
+    assert set(usage) == {Category.METHODOLOGICAL, Category.INDIVIDUAL}
+    assert quota_usage(subscriber=other)[Category.INDIVIDUAL].used == 1
