@@ -78,17 +78,18 @@ def monthly_fee_for(*, subscriber: Subscriber, month: datetime.date) -> Decimal:
 
 def monthly_fees_for(*, subscriber_ids, month: datetime.date) -> dict[int, Decimal]:
     """The fee of each subscriber for that calendar month, in two queries whatever their number
-    (the compensation proposal asks for thousands): the fee of the month's latest charge if it
-    was charged, else the current tariff's price, else 0.00 (the 9.3 base)."""
+    (the compensation proposal asks for thousands, sent as one array: onebuh/lookups.py): the
+    fee of the month's latest charge if it was charged, else the current tariff's price, else
+    0.00 (the 9.3 base)."""
     ids = list(subscriber_ids)
     fees = dict.fromkeys(ids, ZERO)
     fees.update(
-        Subscription.objects.filter(subscriber_id__in=ids).values_list(
+        Subscription.objects.filter(subscriber_id__any_of=ids).values_list(
             "subscriber_id", "tariff__monthly_fee"
         )
     )
     charged = (
-        Invoice.objects.filter(subscriber_id__in=ids, month=month_start(month))
+        Invoice.objects.filter(subscriber_id__any_of=ids, month=month_start(month))
         .order_by("subscriber_id", "issued_at", "number")
         .values_list("subscriber_id", "monthly_fee")
     )

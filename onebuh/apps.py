@@ -7,3 +7,6 @@ class OnebuhConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .lookups import register
+
+        register()  # field__any_of (onebuh/lookups.py)

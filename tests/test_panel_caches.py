@@ -5,7 +5,9 @@ once in the process that made it, within the documented TTL in the others)."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse, set_script_prefix
@@ -17,6 +19,7 @@ from onebuh import cache as onebuh_cache
 from onebuh.cache import ProcessCache
 from onebuh.compiled import FixedQuery
 from onebuh.listing import choice_labels, fixed_url
+from onebuh.sessions import CACHED_SECONDS
 from operations.banner import GENERATION_KEY, LOCAL_TTL, works_for_banner
 from subscribers.models import MemberRole, Subscriber, TermsVersion
 from subscribers.selectors import TERMS_CACHE_KEY, TERMS_LOCAL_TTL, terms_current
@@ -128,6 +131,17 @@ def test_a_session_read_from_the_cache_ends_with_sign_out(client, owner):
     response = client.get(reverse("subscribers:dashboard"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
     assert SESSION_KEY not in client.session
+
+
+def test_a_sessions_cached_copy_lives_five_minutes_not_the_sessions_two_weeks(client, owner):
+    """A sign-out while Redis is unreachable cannot delete the cached copy: if that Redis comes
+    back with it, the old cookie opens the session only until the copy expires."""
+    client.force_login(owner)
+    assert client.get(reverse("subscribers:dashboard")).status_code == 200
+    key = cache.make_key(KEY_PREFIX + client.cookies["sessionid"].value)
+    lifetime = cache._cache.get_client(key).ttl(key)
+    assert settings.SESSION_COOKIE_AGE > CACHED_SECONDS
+    assert 0 < lifetime <= CACHED_SECONDS
 
 
 def test_a_removed_membership_or_lowered_role_takes_effect_on_the_next_request(

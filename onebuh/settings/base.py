@@ -129,8 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions read from the cache (Redis in production), written through to the database: every
 # signed-in page reads its session, and a cache get costs less than the ORM query it replaces
-# (issue 16.4). A miss (evicted, Redis down: the cache fails open) reads the database row.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# (issue 16.4). A miss (evicted, Redis down: the cache fails open) reads the database row. The
+# cached copy lives at most five minutes (onebuh/sessions.py: a sign-out during a Redis outage).
+SESSION_ENGINE = "onebuh.sessions"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

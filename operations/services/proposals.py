@@ -67,7 +67,7 @@ def proposal_build(*, month: date, actor=None) -> CompensationProposal:
     ids = [row.subscriber_id for row in rows]
     fees = monthly_fees_for(subscriber_ids=ids, month=month)
     credited = dict(
-        CompensationCredit.objects.filter(subscriber_id__in=ids, month=month)
+        CompensationCredit.objects.filter(subscriber_id__any_of=ids, month=month)
         .values("subscriber_id")
         .annotate(total=Sum("amount"))
         .order_by()
