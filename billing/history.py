@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from onebuh.compiled import FixedQuery
+from onebuh.compiled import FixedQuery, execute_prepared
 from onebuh.listing import UrlPattern, choice_labels, local_date, local_datetime
 from subscribers.models import Subscriber, SubscriberStateChange
 
@@ -251,7 +251,7 @@ def _latest_rows(
         }
     sql, params = _union(names, subscriber, now)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
         found = dict(cursor.fetchall())
     latest = {}
     for name in names:

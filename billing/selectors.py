@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from billing.providers import active_provider
+from onebuh.compiled import execute_prepared
 from onebuh.dates import month_end, month_shift, month_start
 from subscribers.models import Subscriber, SubscriberStatus, SuspensionReason
 
@@ -154,7 +155,8 @@ def account_summary(*, subscriber: Subscriber) -> dict:
             "tariff": {"name": tariff.name, "monthly_fee": tariff.monthly_fee} if tariff else None,
         }
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_prepared(
+            cursor,
             _ACCOUNT_SUMMARY_SQL,
             [subscriber.pk, subscriber.pk, InvoiceStatus.OPEN.value, subscriber.pk],
         )

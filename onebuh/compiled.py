@@ -11,13 +11,73 @@ never a silent constant (an argument the queryset does not use is no error).
 
 PostgreSQL only: elsewhere (SQLite, the embedded `make run`) the queryset itself runs, with the
 ORM's conversions of the values.
+
+On PostgreSQL such a statement is also prepared on the server, once per database session
+(`execute_prepared`): its planning (1.6 ms for the billing page's nine histories, more than their
+execution) is then done by the server's plan cache instead of on every request.
+`DATABASE_PREPARED_STATEMENTS=false` turns it off, for a pooler in transaction mode (pgbouncer),
+which does not keep a session's prepared statements.
 """
 
 import datetime
+import hashlib
+import re
+import weakref
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
+
+# Per raw connection (a reconnect starts a new set): the statements prepared in its session.
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PLACEHOLDER = re.compile(r"%(%|s)")
+
+
+def _numbered(sql: str) -> str:
+    """psycopg2's `%s` placeholders as PREPARE's `$1, $2…` (a literal `%%` stays as it is)."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        if match.group(1) == "%":
+            return "%%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql)
+
+
+def execute_prepared(cursor, sql: str, params: list) -> None:
+    """Run `sql` (with psycopg2's `%s` placeholders) through a prepared statement of this
+    database session: the first run in a session sends `PREPARE …; EXECUTE …` as one statement
+    (so a page's query count does not depend on which connection served it), later runs only
+    `EXECUTE`. The statement's name is a hash of its text. Elsewhere (SQLite) a plain run.
+
+    If a run fails, what the server holds is unknown (PREPARE is not undone by a rollback; a
+    pooler may have discarded the session's statements), so this session stops preparing: the
+    error goes up as any query's would, and the session's later runs are plain ones."""
+    if cursor.db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        cursor.execute(sql, params)
+        return
+    raw = cursor.connection
+    prepared = _PREPARED.setdefault(raw, set())
+    if prepared is None:
+        cursor.execute(sql, params)
+        return
+    name = "onebuh_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
+    arguments = ", ".join(["%s"] * len(params))
+    execute = f"EXECUTE {name}({arguments})" if params else f"EXECUTE {name}"
+    try:
+        if name in prepared:
+            cursor.execute(execute, params)
+            return
+        cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; {execute}", params)
+    except Exception:
+        _PREPARED[raw] = None
+        raise
+    prepared.add(name)
+
 
 _KEY_MARK = -987_654_321
 _MOMENT_MARK = datetime.datetime(1970, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
@@ -69,5 +129,5 @@ class FixedQuery:
         sql, params = self.sql(**arguments)
         names = self._compiled[3]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            execute_prepared(cursor, sql, params)
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

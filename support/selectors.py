@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.selectors import tariff_for_subscriber
+from onebuh.compiled import execute_prepared
 from onebuh.dates import month_bounds
 from subscribers.models import Membership, Subscriber
 
@@ -96,7 +97,7 @@ def quota_usage(*, subscriber: Subscriber, now=None) -> dict[str, QuotaUsage]:
     for category in QUOTA_FIELDS:
         params += [subscriber.pk, start, end, category.value]
     with connection.cursor() as cursor:
-        cursor.execute(_QUOTA_USAGE_SQL, [*params, subscriber.pk])
+        execute_prepared(cursor, _QUOTA_USAGE_SQL, [*params, subscriber.pk])
         methodological, individual, *limits = cursor.fetchone()
     used = {Category.METHODOLOGICAL: methodological, Category.INDIVIDUAL: individual}
     limit = dict(zip(QUOTA_FIELDS, limits, strict=True))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
 from django.test import TestCase
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
@@ -16,6 +17,7 @@ from django.utils import translation
 from infobases.models import InfobaseStatus, PlacementRequest, Release
 from infobases.selectors import LATEST_RELEASES_KEY, LATEST_RELEASES_LOCAL_TTL, latest_releases
 from onebuh import cache as onebuh_cache
+from onebuh import compiled
 from onebuh.cache import ProcessCache
 from onebuh.compiled import FixedQuery
 from onebuh.listing import choice_labels, fixed_url
@@ -187,6 +189,90 @@ def test_a_fixed_query_refuses_an_argument_written_into_its_sql():
     )
     with pytest.raises(RuntimeError, match="written into the compiled query"):
         query.rows(subscriber_id=1)
+
+
+def _recorded(run) -> list[str]:
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        run()
+    return statements
+
+
+def _prepared_here() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _as_a_new_session():
+    """The server forgets this session's statements and the process its record of them."""
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    compiled._PREPARED.pop(connection.connection, None)
+
+
+def test_a_fixed_query_is_prepared_once_in_a_session_then_only_executed():
+    first, second = SubscriberFactory(name="Первый 100%"), SubscriberFactory(name="Второй")
+    query = FixedQuery(
+        lambda subscriber_id: (
+            Subscriber.objects.filter(pk=subscriber_id, name__contains="%")
+            .values("name")
+            .order_by("pk")
+        )
+    )
+    _as_a_new_session()
+    sent = _recorded(lambda: query.rows(subscriber_id=first.pk))
+    assert len(sent) == 1 and sent[0].startswith("PREPARE onebuh_") and "EXECUTE" in sent[0]
+    assert any("$1" in statement and "LIKE" in statement for statement in _prepared_here())
+    answers = []
+    sent = _recorded(lambda: answers.append(query.rows(subscriber_id=second.pk)))
+    assert len(sent) == 1 and sent[0].startswith("EXECUTE onebuh_")
+    assert answers == [[]]  # "Второй" has no percent sign: the LIKE pattern is the query's own
+    assert query.rows(subscriber_id=first.pk) == [{"name": "Первый 100%"}]
+
+
+def test_a_prepared_statement_keeps_a_literal_percent_and_numbers_its_placeholders():
+    _as_a_new_session()
+    sql = "SELECT %s::text || '%%' || %s::text"
+    with connection.cursor() as cursor:
+        for left, right in [("100", "a"), ("50", "b")]:  # PREPARE; EXECUTE, then EXECUTE alone
+            compiled.execute_prepared(cursor, sql, [left, right])
+            assert cursor.fetchone() == (f"{left}%{right}",)
+
+
+def test_a_session_whose_prepare_failed_runs_its_queries_plainly():
+    subscriber = SubscriberFactory(name="Третий")
+    _as_a_new_session()
+    with transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError):
+            compiled.execute_prepared(
+                cursor, "SELECT no_such_column FROM subscribers_subscriber", []
+            )
+        transaction.set_rollback(True)
+    query = FixedQuery(
+        lambda subscriber_id: Subscriber.objects.filter(pk=subscriber_id).values("name")
+    )
+    sent = _recorded(lambda: query.rows(subscriber_id=subscriber.pk))
+    assert len(sent) == 1 and sent[0].startswith("SELECT")
+    assert query.rows(subscriber_id=subscriber.pk) == [{"name": "Третий"}]
+    _as_a_new_session()
+
+
+def test_prepared_statements_can_be_switched_off_for_a_transaction_pooler(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    subscriber = SubscriberFactory(name="Четвёртый")
+    query = FixedQuery(
+        lambda subscriber_id: Subscriber.objects.filter(pk=subscriber_id).values("name")
+    )
+    _as_a_new_session()
+    sent = _recorded(lambda: query.rows(subscriber_id=subscriber.pk))
+    assert len(sent) == 1 and sent[0].startswith("SELECT")
+    assert query.rows(subscriber_id=subscriber.pk) == [{"name": "Четвёртый"}]
 
 
 def test_the_sidebar_rendered_once_still_follows_the_page_and_the_role(client, owner, member):

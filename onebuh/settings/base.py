@@ -124,6 +124,9 @@ if DATABASE_REPLICA_URL:
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# The panel's fixed-shape queries are prepared once per database session (onebuh/compiled.py);
+# false behind a pooler in transaction mode, which does not keep a session's statements.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DATABASE_ROUTERS = ["onebuh.replica.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
