@@ -138,3 +138,13 @@ def test_list_pages_use_a_fixed_number_of_queries(
     _fill(subscriber, 8)
     with django_assert_num_queries(LIST_PAGE_QUERIES[url_name]):
         assert client.get(url).status_code == 200
+
+
+def test_the_list_writes_a_hostile_name_as_text(client, subscriber, owner):
+    """The list's rows are written in Python (infobases.badges.infobase_rows): a base's name is
+    still text, never markup."""
+    InfobaseFactory(subscriber=subscriber, name='<img src=x onerror="alert(1)">Склад')
+    client.force_login(owner)
+    page = client.get(reverse("infobases:index")).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Склад" in page

@@ -140,3 +140,15 @@ def test_attachment_on_object_storage_downloads_through_a_presigned_url(
     with urllib.request.urlopen(response["Location"], timeout=10) as answer:
         assert answer.read() == b"log line"
         assert 'filename="error.log"' in answer.headers["Content-Disposition"]
+
+
+def test_the_list_writes_a_hostile_subject_as_text(client, owner, subscriber):
+    """The list's rows are written in Python (support.views.ticket_rows), not by the template's
+    autoescape: a subject is still text, never markup."""
+    open_ticket(subscriber, opened_by=owner, subject='<script>alert("x")</script> & <b>жирный</b>')
+    client.force_login(owner)
+    page = client.get(reverse("support:index")).content.decode()
+    assert "<script>alert" not in page and "<b>жирный</b>" not in page
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;жирный&lt;/b&gt;" in page
+    )
